@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { Uploader } from "@/components/files/uploader";
+import { env } from "@/lib/env";
+
+export const metadata: Metadata = { title: "Upload" };
+export const dynamic = "force-dynamic";
+
+export default function UploadPage() {
+  const e = env();
+  return (
+    <Uploader
+      limits={{
+        maxFileBytes: e.MAX_UPLOAD_BYTES,
+        multipartThresholdBytes: e.MULTIPART_THRESHOLD_BYTES,
+        partBytes: e.MULTIPART_PART_BYTES,
+        allowedTypes: e.ALLOWED_MIME_TYPES,
+      }}
+    />
+  );
+}

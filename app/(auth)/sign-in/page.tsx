@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { SignInForm } from "./_components/sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const session = await auth();
+  if (session?.user) redirect("/files");
+  const { callbackUrl } = await searchParams;
+  return (
+    <div className="auth-wrap">
+      <div className="card auth-card stack">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden>F</span>
+          <span>Framevault</span>
+        </div>
+        <div>
+          <h1>Sign in</h1>
+          <p className="muted" style={{ margin: "4px 0 0" }}>Snapshots and clips from your counting cameras.</p>
+        </div>
+        <SignInForm callbackUrl={callbackUrl} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
+import { apiFetch } from "@/components/ui/api";
+import { Alert, EmptyState } from "@/components/ui/feedback";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { formatBytes } from "@/lib/format";
+import { MediaThumb } from "./media-thumb";
+import type { FileListResponse } from "./types";
+
+const SORTS = [
+  { value: "uploadedAt:desc", label: "Newest first" },
+  { value: "uploadedAt:asc", label: "Oldest first" },
+  { value: "name:asc", label: "Name A–Z" },
+  { value: "name:desc", label: "Name Z–A" },
+  { value: "size:desc", label: "Largest first" },
+  { value: "size:asc", label: "Smallest first" },
+  { value: "lastModified:desc", label: "Recently modified" },
+];
+const PAGE_SIZE = 24;
+
+export function FileBrowser() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [search, setSearch] = useState(params.get("q") ?? "");
+
+  const setParam = (updates: Record<string, string | null>) => {
+    const next = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(updates)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    if (!("page" in updates)) next.delete("page");
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+
+  // Search as the user types, without a request per keystroke.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((params.get("q") ?? "") !== search) setParam({ q: search || null });
+    }, 300);
+    return () => clearTimeout(t);
+  });
+
+  const sort = `${params.get("sortBy") ?? "uploadedAt"}:${params.get("sortOrder") ?? "desc"}`;
+  const page = Number(params.get("page") ?? 1);
+  const apiParams = new URLSearchParams({ limit: String(PAGE_SIZE), page: String(page) });
+  for (const key of ["q", "category", "mimeType", "tags", "sortBy", "sortOrder", "status"]) {
+    const v = params.get(key);
+    if (v) apiParams.set(key, v);
+  }
+
+  const query = useQuery({
+    queryKey: ["files", apiParams.toString()],
+    queryFn: () => apiFetch<FileListResponse>(`/api/v1/files?${apiParams}`),
+    placeholderData: keepPreviousData,
+    // Keep statuses live while anything on screen is still processing.
+    refetchInterval: (q) => (q.state.data?.files.some((f) => f.status === "processing") ? 2000 : false),
+  });
+
+  const filtered = ["q", "category", "mimeType", "tags", "status"].some((k) => params.get(k));
+  const data = query.data;
+
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <div>
+          <h1>Files</h1>
+          <p>{data ? `${data.pagination.total} file${data.pagination.total === 1 ? "" : "s"}` : "Loading…"}</p>
+        </div>
+        <Link className="btn btn-primary" href="/upload">Upload files</Link>
+      </div>
+
+      <div className="card toolbar" role="search">
+        <div className="field">
+          <label htmlFor="q">Search by name</label>
+          <input id="q" className="input" type="search" placeholder="e.g. entrance-cam" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="type">Type</label>
+          <select id="type" className="select" value={params.get("mimeType") ?? ""} onChange={(e) => setParam({ mimeType: e.target.value || null })}>
+            <option value="">All media</option>
+            <option value="image/">Images</option>
+            <option value="video/">Videos</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="category">Category</label>
+          <input id="category" className="input" defaultValue={params.get("category") ?? ""} placeholder="Any" onBlur={(e) => setParam({ category: e.target.value.trim() || null })} onKeyDown={(e) => e.key === "Enter" && setParam({ category: e.currentTarget.value.trim() || null })} />
+        </div>
+        <div className="field">
+          <label htmlFor="tags">Tag</label>
+          <input id="tags" className="input" defaultValue={params.get("tags") ?? ""} placeholder="Any" onBlur={(e) => setParam({ tags: e.target.value.trim() || null })} onKeyDown={(e) => e.key === "Enter" && setParam({ tags: e.currentTarget.value.trim() || null })} />
+        </div>
+        <div className="field">
+          <label htmlFor="sort">Sort</label>
+          <select id="sort" className="select" value={sort} onChange={(e) => { const [sortBy, sortOrder] = e.target.value.split(":"); setParam({ sortBy, sortOrder }); }}>
+            {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+          </select>
+        </div>
+      </div>
+
+      {query.isError && <Alert>Could not load files: {query.error.message}</Alert>}
+
+      {query.isPending ? (
+        <div className="media-grid" aria-busy="true">
+          {Array.from({ length: 8 }, (_, i) => <div key={i} className="skeleton" style={{ aspectRatio: "4 / 4" }} />)}
+        </div>
+      ) : data && data.files.length === 0 ? (
+        filtered ? (
+          <EmptyState title="No files match these filters" action={<button className="btn" onClick={() => { setSearch(""); router.replace(pathname); }}>Clear filters</button>} />
+        ) : (
+          <EmptyState title="No files yet" action={<Link className="btn btn-primary" href="/upload">Upload your first file</Link>}>
+            Snapshots and clips you upload, or that your cameras send, appear here.
+          </EmptyState>
+        )
+      ) : data ? (
+        <>
+          <ul className="media-grid" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Files">
+            {data.files.map((f) => (
+              <li key={f.fileId}>
+                <Link className="media-card" href={`/files/${f.fileId}`} data-testid="file-card" data-filename={f.filename}>
+                  <MediaThumb file={f} />
+                  <div className="media-body">
+                    <span className="media-name" title={f.filename}>{f.filename}</span>
+                    <span className="media-meta">
+                      <span>{formatBytes(f.size)} · {new Date(f.uploadedAt).toLocaleDateString()}</span>
+                      <StatusBadge status={f.status} />
+                    </span>
+                  </div>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <nav className="pager" aria-label="Pages">
+            <span className="muted">Page {data.pagination.page} of {Math.max(1, data.pagination.totalPages)}</span>
+            <div className="row">
+              <button className="btn btn-sm" disabled={page <= 1} onClick={() => setParam({ page: String(page - 1) })}>Previous</button>
+              <button className="btn btn-sm" disabled={page >= data.pagination.totalPages} onClick={() => setParam({ page: String(page + 1) })}>Next</button>
+            </div>
+          </nav>
+        </>
+      ) : null}
+    </div>
+  );
+}

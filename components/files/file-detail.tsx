@@ -1,0 +1,126 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { apiFetch, ApiRequestError } from "@/components/ui/api";
+import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { formatBytes } from "@/lib/format";
+import type { FileDetail } from "./types";
+
+function Viewer({ file }: { file: FileDetail }) {
+  const src = `/api/v1/files/${file.fileId}/download?disposition=inline`;
+  if (file.status === "quarantined" || file.status === "rejected") {
+    return <div className="viewer" style={{ color: "#fff" }}><p>Preview unavailable: this file is {file.status}.</p></div>;
+  }
+  if (file.mimeType.startsWith("image/")) {
+    // eslint-disable-next-line @next/next/no-img-element -- authorised API bytes
+    return <div className="viewer"><img src={src} alt={file.filename} data-testid="image-viewer" /></div>;
+  }
+  if (file.mimeType.startsWith("video/")) {
+    return <div className="viewer"><video src={src} controls preload="metadata" data-testid="video-player" /></div>;
+  }
+  return <div className="viewer" style={{ color: "#fff" }}><p>No preview for {file.mimeType}.</p></div>;
+}
+
+export function FileDetailView({ id }: { id: string }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const query = useQuery({
+    queryKey: ["file", id],
+    queryFn: () => apiFetch<FileDetail>(`/api/v1/files/${id}`),
+    refetchInterval: (q) => (q.state.data?.status === "processing" ? 2000 : false),
+    retry: (count, err) => !(err instanceof ApiRequestError && err.status < 500) && count < 2,
+  });
+  const remove = useMutation({
+    mutationFn: () => apiFetch<{ message: string }>(`/api/v1/files/${id}`, { method: "DELETE" }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["files"] });
+      router.push("/files");
+    },
+  });
+
+  if (query.isPending) return <div className="row"><Spinner /> <span className="muted">Loading file…</span></div>;
+  if (query.isError) {
+    const missing = query.error instanceof ApiRequestError && query.error.status === 404;
+    return missing ? (
+      <EmptyState title="File not found" action={<Link className="btn" href="/files">Back to files</Link>}>
+        It may have been deleted, or it is not yours to see.
+      </EmptyState>
+    ) : (
+      <Alert>Could not load the file: {query.error.message}</Alert>
+    );
+  }
+  const file = query.data;
+  const servable = file.status !== "quarantined" && file.status !== "rejected";
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <div style={{ minWidth: 0 }}>
+          <Link href="/files" className="muted">← Files</Link>
+          <h1 style={{ wordBreak: "break-all" }}>{file.filename}</h1>
+        </div>
+        <div className="row">
+          {servable && <a className="btn btn-primary" href={`/api/v1/files/${file.fileId}/download`} download data-testid="download">Download</a>}
+          {!confirming ? (
+            <button className="btn btn-danger" onClick={() => setConfirming(true)}>Delete</button>
+          ) : (
+            <span className="row" role="group" aria-label="Confirm delete">
+              <span className="muted">Move to trash?</span>
+              <button className="btn btn-danger" onClick={() => remove.mutate()} disabled={remove.isPending} autoFocus>
+                {remove.isPending ? "Deleting…" : "Yes, delete"}
+              </button>
+              <button className="btn" onClick={() => setConfirming(false)}>Cancel</button>
+            </span>
+          )}
+        </div>
+      </div>
+      {remove.isError && <Alert>Could not delete: {remove.error.message}</Alert>}
+      {file.statusReason && <Alert kind={file.status === "ready" ? "info" : "error"}>{file.statusReason}</Alert>}
+      <div className="detail">
+        <Viewer file={file} />
+        <div className="stack">
+          <section className="card" aria-labelledby="info-h">
+            <h2 id="info-h">Details</h2>
+            <dl className="dl">
+              <dt>Status</dt><dd><StatusBadge status={file.status} /></dd>
+              <dt>Type</dt><dd>{file.mimeType}</dd>
+              <dt>Size</dt><dd>{formatBytes(file.size)} <span className="muted">({file.size.toLocaleString()} bytes)</span></dd>
+              <dt>Category</dt><dd>{file.category}</dd>
+              <dt>Tags</dt><dd>{file.tags.length ? file.tags.map((t) => <span key={t} className="tag">{t}</span>) : <span className="muted">None</span>}</dd>
+              <dt>Uploaded</dt><dd>{new Date(file.uploadedAt).toLocaleString()}</dd>
+              <dt>Modified</dt><dd>{new Date(file.lastModified).toLocaleString()}</dd>
+              {file.cameraId && (<><dt>Camera</dt><dd>{file.cameraId}</dd></>)}
+              {file.siteId && (<><dt>Site</dt><dd>{file.siteId}</dd></>)}
+              {file.capturedAt && (<><dt>Captured</dt><dd>{new Date(file.capturedAt).toLocaleString()}</dd></>)}
+              <dt>SHA-256</dt><dd className="mono">{file.checksum ?? <span className="muted">Computed during processing</span>}</dd>
+            </dl>
+          </section>
+          {Object.keys(file.metadata).length > 0 && (
+            <section className="card" aria-labelledby="meta-h">
+              <h2 id="meta-h">Metadata</h2>
+              <dl className="dl">
+                {Object.entries(file.metadata).map(([k, v]) => (
+                  <div key={k} style={{ display: "contents" }}><dt>{k}</dt><dd className="mono">{typeof v === "string" ? v : JSON.stringify(v)}</dd></div>
+                ))}
+              </dl>
+            </section>
+          )}
+          <section className="card" aria-labelledby="versions-h">
+            <h2 id="versions-h">Versions</h2>
+            <ul style={{ margin: 0, paddingLeft: 18 }}>
+              {file.versions.map((v) => (
+                <li key={v.version}>
+                  v{v.version} · {formatBytes(v.size)} · {new Date(v.createdAt).toLocaleString()} {v.current && <span className="badge">current</span>}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}

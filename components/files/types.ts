@@ -1,0 +1,8 @@
+import type { FileDetail, FileSummary } from "@/lib/files/serialize";
+
+export type { FileDetail, FileSummary };
+
+export interface FileListResponse {
+  files: FileSummary[];
+  pagination: { page: number; limit: number; total: number; totalPages: number };
+}

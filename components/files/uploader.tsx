@@ -1,0 +1,150 @@
+"use client";
+
+import AwsS3 from "@uppy/aws-s3";
+import Uppy, { type Meta, type UppyFile } from "@uppy/core";
+import Dashboard from "@uppy/react/dashboard";
+import { useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { apiFetch } from "@/components/ui/api";
+import { formatBytes } from "@/lib/format";
+import "@uppy/core/css/style.min.css";
+import "@uppy/dashboard/css/style.min.css";
+
+export interface UploadLimits {
+  maxFileBytes: number;
+  multipartThresholdBytes: number;
+  partBytes: number;
+  allowedTypes: string[];
+}
+
+interface FileMeta extends Meta {
+  category?: string;
+  tags?: string;
+  uploadSessionId?: string;
+  objectKey?: string;
+}
+
+interface CreatedSession { uploadId: string; key: string; mode: "single" | "multipart" }
+interface CompletedUpload { fileId: string; filename: string }
+
+/**
+ * Reserves an upload with the app, lets Uppy send the bytes straight to S3 through presigned
+ * requests, then asks the app to verify and record the file.
+ */
+function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => void) {
+  const uppy = new Uppy<FileMeta, Record<string, never>>({
+    restrictions: { maxFileSize: limits.maxFileBytes, allowedFileTypes: limits.allowedTypes },
+    meta: { category: "", tags: "" },
+  });
+  uppy.use(AwsS3<FileMeta, Record<string, never>>, {
+    shouldUseMultipart: (file: UppyFile<FileMeta, Record<string, never>>) => (file.size ?? 0) > limits.multipartThresholdBytes,
+    getChunkSize: () => limits.partBytes,
+    limit: 4,
+    allowedMetaFields: false,
+    generateObjectKey: (file: UppyFile<FileMeta, Record<string, never>>) => file.meta.objectKey ?? "",
+    signRequest: (request) =>
+      apiFetch("/api/uploads/sign", {
+        method: "POST",
+        json: {
+          method: request.method,
+          key: request.key,
+          uploadId: "uploadId" in request ? request.uploadId : undefined,
+          partNumber: "partNumber" in request ? request.partNumber : undefined,
+        },
+      }),
+  });
+  uppy.addPreProcessor(async (fileIDs) => {
+    await Promise.all(
+      fileIDs.map(async (id) => {
+        const file = uppy.getFile(id);
+        if (!file || file.meta.uploadSessionId) return;
+        try {
+          const session = await apiFetch<CreatedSession>("/api/uploads", {
+            method: "POST",
+            json: {
+              filename: file.name,
+              size: file.size,
+              mimeType: file.type,
+              category: file.meta.category?.trim() || undefined,
+              tags: file.meta.tags ? file.meta.tags.split(",").map((t) => t.trim()).filter(Boolean) : undefined,
+            },
+          });
+          uppy.setFileMeta(id, { uploadSessionId: session.uploadId, objectKey: session.key });
+        } catch (err) {
+          uppy.emit("upload-error", file, err as Error);
+          uppy.removeFile(id);
+          uppy.info(`${file.name}: ${(err as Error).message}`, "error", 8000);
+        }
+      }),
+    );
+  });
+  uppy.addPostProcessor(async (fileIDs) => {
+    await Promise.all(
+      fileIDs.map(async (id) => {
+        const file = uppy.getFile(id);
+        if (!file?.meta.uploadSessionId || file.error) return;
+        try {
+          onRecorded(await apiFetch<CompletedUpload>(`/api/uploads/${file.meta.uploadSessionId}/complete`, { method: "POST" }));
+        } catch (err) {
+          uppy.info(`${file.name}: ${(err as Error).message}`, "error", 8000);
+        }
+      }),
+    );
+  });
+  uppy.on("file-removed", (file) => {
+    // A cancelled upload releases its reservation and whatever bytes reached storage.
+    if (file?.meta.uploadSessionId && !file.progress?.uploadComplete) {
+      void apiFetch(`/api/uploads/${file.meta.uploadSessionId}`, { method: "DELETE" }).catch(() => {});
+    }
+  });
+  return uppy;
+}
+
+export function Uploader({ limits }: { limits: UploadLimits }) {
+  const queryClient = useQueryClient();
+  const [recorded, setRecorded] = useState<CompletedUpload[]>([]);
+  const [uppy] = useState(() =>
+    createUppy(limits, (f) => {
+      setRecorded((list) => [f, ...list]);
+      void queryClient.invalidateQueries({ queryKey: ["files"] });
+    }),
+  );
+  useEffect(() => () => uppy.destroy(), [uppy]);
+
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <div>
+          <h1>Upload</h1>
+          <p>
+            Images and videos up to {formatBytes(limits.maxFileBytes)} each. Files above {formatBytes(limits.multipartThresholdBytes)} go in{" "}
+            {formatBytes(limits.partBytes)} parts and can be paused and resumed.
+          </p>
+        </div>
+        <Link className="btn" href="/files">Go to files</Link>
+      </div>
+      <Dashboard
+        uppy={uppy}
+        width="100%"
+        height={420}
+        proudlyDisplayPoweredByUppy={false}
+        note={`Images and videos, up to ${formatBytes(limits.maxFileBytes)} each`}
+        metaFields={[
+          { id: "category", name: "Category", placeholder: "e.g. entrance" },
+          { id: "tags", name: "Tags", placeholder: "comma,separated" },
+        ]}
+      />
+      {recorded.length > 0 && (
+        <section className="card" aria-live="polite" aria-labelledby="done-h">
+          <h2 id="done-h">Uploaded</h2>
+          <ul style={{ margin: 0, paddingLeft: 18 }} data-testid="uploaded-list">
+            {recorded.map((f) => (
+              <li key={f.fileId}><Link href={`/files/${f.fileId}`}>{f.filename}</Link></li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

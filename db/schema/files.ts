@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./users";
+
+export const fileStatusEnum = pgEnum("file_status", ["processing", "ready", "rejected", "quarantined", "failed"]);
+export const storageTierEnum = pgEnum("storage_tier", ["standard", "infrequent", "archive", "deep_archive"]);
+
+export const files = pgTable(
+  "files",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id").notNull().references(() => users.id),
+    filename: text("filename").notNull(),
+    mimeType: text("mime_type").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    category: text("category").notNull().default("general"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    status: fileStatusEnum("status").notNull().default("processing"),
+    statusReason: text("status_reason"),
+    currentVersionId: uuid("current_version_id"),
+    checksumSha256: text("checksum_sha256"),
+    cameraId: text("camera_id"),
+    siteId: text("site_id"),
+    capturedAt: timestamp("captured_at", { withTimezone: true }),
+    storageTier: storageTierEnum("storage_tier").notNull().default("standard"),
+    legalHold: boolean("legal_hold").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    lastAccessedAt: timestamp("last_accessed_at", { withTimezone: true }),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    purgeAfter: timestamp("purge_after", { withTimezone: true }),
+  },
+  (t) => [
+    index("files_owner_created_idx").on(t.ownerId, t.createdAt.desc(), t.id),
+    index("files_created_idx").on(t.createdAt.desc(), t.id),
+    index("files_category_idx").on(t.category),
+    index("files_tags_idx").using("gin", t.tags),
+    index("files_camera_captured_idx").on(t.cameraId, t.capturedAt),
+    index("files_site_captured_idx").on(t.siteId, t.capturedAt),
+    index("files_checksum_idx").on(t.checksumSha256),
+    index("files_deleted_idx").on(t.deletedAt),
+  ],
+);
+
+export const fileVersions = pgTable(
+  "file_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    fileId: uuid("file_id").notNull().references(() => files.id),
+    version: integer("version").notNull(),
+    objectKey: text("object_key").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    mimeType: text("mime_type").notNull(),
+    checksumSha256: text("checksum_sha256"),
+    storageEtag: text("storage_etag"),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("file_versions_file_version_key").on(t.fileId, t.version)],
+);
+
+export type FileRow = typeof files.$inferSelect;
+export type FileVersionRow = typeof fileVersions.$inferSelect;
+export type FileStatus = (typeof fileStatusEnum.enumValues)[number];

@@ -1,0 +1,4 @@
+export * from "./users";
+export * from "./files";
+export * from "./uploads";
+export * from "./audit";

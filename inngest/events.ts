@@ -1,0 +1,14 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+// Inngest v4 types events per event (no client-wide schema): use these as function triggers
+// (`triggers: [fileUploaded]`) and to send (`inngest.send(fileUploaded.create({ ... }))`),
+// which validates the data before it leaves the app.
+
+export const fileUploaded = eventType("file/uploaded", {
+  schema: z.object({ fileId: z.uuid(), versionId: z.uuid(), ownerId: z.uuid() }),
+});
+
+export const fileDeleted = eventType("file/deleted", {
+  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid() }),
+});

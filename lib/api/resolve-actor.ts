@@ -1,0 +1,18 @@
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { auth } from "@/lib/auth";
+import type { Actor } from "@/lib/auth/actor";
+
+/** The signed-in user, re-read from the database so role changes and disabled accounts apply at once. */
+export async function resolveActor(_req: Request): Promise<Actor | null> {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  const [user] = await getDb()
+    .select({ id: users.id, role: users.role, email: users.email })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)));
+  return user ? { type: "user", userId: user.id, role: user.role, email: user.email } : null;
+}

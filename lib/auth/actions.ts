@@ -1,0 +1,43 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { z } from "zod";
+import { signIn, signOut } from "@/lib/auth";
+
+export interface SignInState {
+  error?: string;
+  email?: string;
+}
+
+const schema = z.object({
+  email: z.string().trim().min(1, "Enter your email."),
+  password: z.string().min(1, "Enter your password."),
+  callbackUrl: z.string().optional(),
+});
+
+/** Only same-site paths are followed after sign-in, never another origin. */
+function safeCallback(url: string | undefined): string {
+  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/files";
+}
+
+// Server action: anyone may attempt to sign in; Auth.js and the credentials check decide.
+export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const parsed = schema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message, email: String(form.get("email") ?? "") };
+  try {
+    await signIn("credentials", {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirectTo: safeCallback(parsed.data.callbackUrl),
+    });
+  } catch (err) {
+    if (err instanceof AuthError) return { error: "Wrong email or password.", email: parsed.data.email };
+    throw err; // the redirect after a successful sign-in is thrown too
+  }
+  return {};
+}
+
+// Server action: signing out needs no permission; it only ends the caller's own session.
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
+}

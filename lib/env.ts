@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+// The one place that reads process.env. Defaults match the embedded stack that `npm run dev` starts,
+// so a fresh checkout runs without any configuration.
+const MiB = 1024 * 1024;
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .transform((v) => v === "true" || v === "1");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z.url().default("http://localhost:3000"),
+  DATABASE_URL: z.string().min(1).default("postgres://postgres:postgres@127.0.0.1:54329/framevault"),
+  AUTH_SECRET: z.string().min(16).default("framevault-local-development-secret-change-me"),
+
+  S3_ENDPOINT: z.url().default("http://127.0.0.1:7480"),
+  /** Endpoint the browser uses for presigned URLs when it differs from the server's (e.g. inside Docker). */
+  S3_PUBLIC_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).default("framevault-local"),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).default("framevault-local-secret"),
+  S3_BUCKET: z.string().min(3).default("framevault-media"),
+
+  INNGEST_BASE_URL: z.url().optional(),
+  INNGEST_DEV: z.string().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+
+  ADMIN_EMAIL: z.email().default("admin@framevault.local"),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(100 * MiB),
+  MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().positive().default(10 * MiB),
+  MULTIPART_PART_BYTES: z.coerce.number().int().min(5 * MiB).default(5 * MiB),
+  USER_QUOTA_BYTES: z.coerce.number().int().positive().default(10 * 1024 * MiB),
+  ALLOWED_MIME_TYPES: z
+    .string()
+    .default(
+      "image/jpeg,image/png,image/webp,image/avif,image/gif,image/tiff,image/heic,video/mp4,video/webm,video/quicktime,video/x-matroska",
+    )
+    .transform((v) => v.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean)),
+  PRESIGN_EXPIRES_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  TRASH_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  LOG_SQL: bool.default(false),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let parsed: Env | undefined;
+
+/** Parsed once, on first use, so `next build` does not need runtime configuration. */
+export function env(): Env {
+  if (!parsed) {
+    const result = schema.safeParse(process.env);
+    if (!result.success) {
+      throw new Error(`Invalid environment: ${z.prettifyError(result.error)}`);
+    }
+    parsed = result.data;
+  }
+  return parsed;
+}

@@ -1,0 +1,181 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { Readable, Transform } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import busboy from "busboy";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { ApiError, badRequest, payloadTooLarge } from "@/lib/api/errors";
+import type { ServiceContext } from "@/lib/auth/actor";
+import { env } from "@/lib/env";
+import { formatBytes } from "@/lib/format";
+import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
+import { announceFileEvent } from "./events";
+import { sanitizeFilename } from "./filename";
+import { assertAcceptableType } from "./media-types";
+import { assertWithinQuota } from "./quota";
+import { recordUploadedFile } from "./record-upload";
+import { categorySchema, metadataSchema, parseTagList, tagsSchema } from "./schemas";
+import { toUploadResponse } from "./serialize";
+
+const FORM_OVERHEAD = 1024 * 1024;
+
+interface StreamedFile {
+  filename: string;
+  mimeType: string;
+  size: number;
+  etag: string | null;
+}
+
+/**
+ * `POST /api/v1/files/upload`: the multipart body is parsed as it arrives and the file part is piped
+ * to S3 in 5 MiB parts, so memory stays flat whatever the file size. Anything refused (size, type,
+ * fields) leaves no object and no row behind.
+ */
+export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Request) {
+  if (ctx.actor.type !== "user") throw badRequest("Uploads need a user or an API key owner.");
+  const ownerId = ctx.actor.userId;
+  const contentType = req.headers.get("content-type") ?? "";
+  if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+    throw new ApiError(415, "unsupported_media_type", "Send the file as multipart/form-data.");
+  }
+  const max = env().MAX_UPLOAD_BYTES;
+  const declaredLength = Number(req.headers.get("content-length") ?? NaN);
+  if (declaredLength > max + FORM_OVERHEAD) throw payloadTooLarge(`Files may be at most ${formatBytes(max)}.`);
+  if (!req.body) throw badRequest("The request has no body.");
+  // Checked before reading any byte, and again when recording: the upload can only get smaller than declared.
+  await assertWithinQuota(getDb(), ownerId, Number.isFinite(declaredLength) ? Math.max(0, declaredLength - FORM_OVERHEAD) : 0);
+
+  const fileId = randomUUID();
+  const versionId = randomUUID();
+  const objectKey = originalObjectKey(fileId, versionId);
+  const fields: Record<string, string[]> = {};
+  let stored: StreamedFile | undefined;
+  try {
+    stored = await parseAndStore(req, objectKey, fields);
+    const extra = parseFields(fields);
+    const file = await getDb().transaction(async (tx) => {
+      await assertWithinQuota(tx, ownerId, stored!.size);
+      return recordUploadedFile(tx, ctx, {
+        fileId, versionId, ownerId, objectKey, filename: stored!.filename, mimeType: stored!.mimeType,
+        size: stored!.size, storageEtag: stored!.etag, ...extra, via: "api",
+      });
+    });
+    await announceFileEvent({ name: "file/uploaded", data: { fileId, versionId, ownerId } });
+    return toUploadResponse(file);
+  } catch (err) {
+    if (stored) await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: objectKey })).catch(() => {});
+    throw err;
+  }
+}
+
+function parseAndStore(req: Request, objectKey: string, fields: Record<string, string[]>): Promise<StreamedFile> {
+  const max = env().MAX_UPLOAD_BYTES;
+  return new Promise<StreamedFile>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { "content-type": req.headers.get("content-type") ?? "" },
+        // Browsers and curl send UTF-8 filenames; busboy would otherwise read them as latin1.
+        defParamCharset: "utf8",
+        limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 },
+      });
+    } catch {
+      reject(badRequest("The multipart/form-data body is malformed.", "malformed_form"));
+      return;
+    }
+    let upload: Promise<StreamedFile> | undefined;
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      reject(err);
+    };
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated) return fail(badRequest(`Field "${name}" is too long.`, "field_too_long"));
+      (fields[name] ??= []).push(value);
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file" || upload) {
+        stream.resume();
+        if (name === "file") fail(badRequest("Send one file per request.", "too_many_files"));
+        return;
+      }
+      let filename: string;
+      let mimeType: string;
+      try {
+        filename = sanitizeFilename(info.filename ?? "file");
+        mimeType = assertAcceptableType(filename, info.mimeType);
+      } catch (err) {
+        stream.resume();
+        return fail(err);
+      }
+      upload = streamToBucket(stream, objectKey, mimeType, max).then((r) => ({ ...r, filename, mimeType }));
+      upload.catch(fail);
+    });
+    parser.on("filesLimit", () => fail(badRequest("Send one file per request.", "too_many_files")));
+    parser.on("error", () => fail(badRequest("The multipart/form-data body is malformed.", "malformed_form")));
+    parser.on("close", () => {
+      if (failed) return;
+      if (!upload) return fail(badRequest('The form has no "file" part.', "file_missing"));
+      upload.then(resolve, fail);
+    });
+    const body = Readable.fromWeb(req.body as unknown as WebReadableStream<Uint8Array>);
+    body.on("error", () => fail(badRequest("The upload was interrupted.", "upload_interrupted")));
+    body.pipe(parser);
+  });
+}
+
+async function streamToBucket(source: Readable, Key: string, ContentType: string, max: number) {
+  let size = 0;
+  let tooLarge = false;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > max) {
+        tooLarge = true;
+        done(payloadTooLarge(`Files may be at most ${formatBytes(max)}.`));
+      } else done(null, chunk);
+    },
+  });
+  source.on("error", (err) => counter.destroy(err));
+  source.pipe(counter);
+  const upload = new Upload({
+    client: s3().internal,
+    params: { Bucket: mediaBucket(), Key, Body: counter, ContentType },
+    partSize: env().MULTIPART_PART_BYTES,
+    queueSize: 2,
+    leavePartsOnError: false,
+  });
+  try {
+    const result = await upload.done();
+    if (size === 0) {
+      await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key }));
+      throw badRequest("The file is empty.", "empty_file");
+    }
+    return { size, etag: result.ETag ?? null };
+  } catch (err) {
+    source.resume();
+    await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key })).catch(() => {});
+    if (tooLarge) throw payloadTooLarge(`Files may be at most ${formatBytes(max)}.`);
+    throw err;
+  }
+}
+
+function parseFields(fields: Record<string, string[]>) {
+  const category = fields.category?.[0] ? categorySchema.parse(fields.category[0]) : undefined;
+  const tags = fields.tags ? tagsSchema.parse(parseTagList(fields.tags)) : undefined;
+  let metadata: Record<string, unknown> | undefined;
+  if (fields.metadata?.[0]) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fields.metadata[0]);
+    } catch {
+      throw badRequest("The metadata field is not valid JSON.", "invalid_json");
+    }
+    metadata = metadataSchema.parse(raw);
+  }
+  return { category, tags, metadata } satisfies { category?: string; tags?: z.infer<typeof tagsSchema>; metadata?: Record<string, unknown> };
+}

@@ -1,0 +1,192 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
+  HeadObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { and, eq, gt, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { files, uploadSessions, type UploadSession } from "@/db/schema";
+import { ApiError, badRequest, conflict, notFound } from "@/lib/api/errors";
+import type { ServiceContext } from "@/lib/auth/actor";
+import { env } from "@/lib/env";
+import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
+import { announceFileEvent } from "./events";
+import { sanitizeFilename } from "./filename";
+import { assertAcceptableSize, assertAcceptableType } from "./media-types";
+import { assertWithinQuota } from "./quota";
+import { recordUploadedFile } from "./record-upload";
+import type { CreateUploadInput, SignUploadRequestInput } from "./schemas";
+import { toUploadResponse } from "./serialize";
+
+const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+
+function requireUser(ctx: ServiceContext): string {
+  if (ctx.actor.type !== "user") throw badRequest("Browser uploads need a signed-in user.");
+  return ctx.actor.userId;
+}
+
+/** Step 1: validate what the browser wants to send and reserve an object key for it. */
+export async function createUploadSession(ctx: ServiceContext, input: CreateUploadInput) {
+  const ownerId = requireUser(ctx);
+  const filename = sanitizeFilename(input.filename);
+  const mimeType = assertAcceptableType(filename, input.mimeType);
+  if (input.size === 0) throw badRequest("The file is empty.", "empty_file");
+  assertAcceptableSize(input.size);
+  const e = env();
+  const fileId = randomUUID();
+  const versionId = randomUUID();
+  const session = await getDb().transaction(async (tx) => {
+    await assertWithinQuota(tx, ownerId, input.size);
+    const [row] = await tx
+      .insert(uploadSessions)
+      .values({
+        ownerId, fileId, versionId, filename, mimeType, size: input.size,
+        objectKey: originalObjectKey(fileId, versionId),
+        category: input.category ?? "general",
+        tags: input.tags ?? [],
+        metadata: input.metadata ?? {},
+        mode: input.size > e.MULTIPART_THRESHOLD_BYTES ? "multipart" : "single",
+        expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+      })
+      .returning();
+    return row;
+  });
+  return {
+    uploadId: session.id,
+    key: session.objectKey,
+    mode: session.mode,
+    partSize: e.MULTIPART_PART_BYTES,
+    filename,
+    mimeType,
+  };
+}
+
+async function findPendingSession(ownerId: string, where: ReturnType<typeof eq>): Promise<UploadSession> {
+  const [session] = await getDb()
+    .select()
+    .from(uploadSessions)
+    .where(and(where, eq(uploadSessions.ownerId, ownerId), eq(uploadSessions.status, "pending"), gt(uploadSessions.expiresAt, sql`now()`)));
+  if (!session) throw notFound("Upload");
+  return session;
+}
+
+/**
+ * Step 2: sign exactly one S3 request for the browser. Only the session's own key, its own multipart
+ * upload and a plausible part number are ever signed.
+ */
+export async function signUploadRequest(ctx: ServiceContext, input: SignUploadRequestInput) {
+  const session = await findPendingSession(requireUser(ctx), eq(uploadSessions.objectKey, input.key));
+  const Bucket = mediaBucket();
+  const Key = session.objectKey;
+  const ContentType = session.mimeType;
+  const client = s3().presign;
+  const expiresIn = env().PRESIGN_EXPIRES_SECONDS;
+
+  if (session.mode === "single") {
+    if (input.method !== "PUT" || input.uploadId) throw badRequest("This upload is a single PUT.", "invalid_upload_request");
+    return { url: await getSignedUrl(client, new PutObjectCommand({ Bucket, Key, ContentType }), { expiresIn }), key: Key, headers: { "content-type": ContentType } };
+  }
+  if (!input.uploadId) {
+    if (input.method !== "POST") throw badRequest("Start the multipart upload first.", "invalid_upload_request");
+    return { url: await getSignedUrl(client, new CreateMultipartUploadCommand({ Bucket, Key, ContentType }), { expiresIn }), key: Key, headers: { "content-type": ContentType } };
+  }
+  await bindMultipartUpload(session, input.uploadId);
+  const UploadId = input.uploadId;
+  switch (input.method) {
+    case "PUT": {
+      const maxParts = Math.ceil(session.size / env().MULTIPART_PART_BYTES);
+      if (!input.partNumber || input.partNumber > maxParts) throw badRequest(`Part number must be between 1 and ${maxParts}.`, "invalid_part_number");
+      return { url: await getSignedUrl(client, new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: input.partNumber }), { expiresIn }) };
+    }
+    case "GET":
+      return { url: await getSignedUrl(client, new ListPartsCommand({ Bucket, Key, UploadId }), { expiresIn }) };
+    case "POST":
+      return { url: await getSignedUrl(client, new CompleteMultipartUploadCommand({ Bucket, Key, UploadId }), { expiresIn }) };
+    case "DELETE":
+      return { url: await getSignedUrl(client, new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), { expiresIn }) };
+  }
+}
+
+/** The first signed part ties the S3 upload id to the session; any other id is refused afterwards. */
+async function bindMultipartUpload(session: UploadSession, uploadId: string): Promise<void> {
+  if (session.s3UploadId === uploadId) return;
+  if (session.s3UploadId) throw conflict("This upload belongs to another multipart upload.");
+  const bound = await getDb()
+    .update(uploadSessions)
+    .set({ s3UploadId: uploadId })
+    .where(and(eq(uploadSessions.id, session.id), sql`${uploadSessions.s3UploadId} is null`))
+    .returning({ id: uploadSessions.id });
+  if (bound.length > 0) return;
+  // Parts are signed in parallel: another request may have bound this same upload id a moment ago.
+  const [current] = await getDb().select({ s3UploadId: uploadSessions.s3UploadId }).from(uploadSessions).where(eq(uploadSessions.id, session.id));
+  if (current?.s3UploadId !== uploadId) throw conflict("This upload belongs to another multipart upload.");
+}
+
+/**
+ * Step 3: the bytes are in the bucket. Check the object really is what was announced, then record the
+ * file and its audit event in one transaction and tell the workflows.
+ */
+export async function completeUploadSession(ctx: ServiceContext, sessionId: string) {
+  const ownerId = requireUser(ctx);
+  const db = getDb();
+  const [existing] = await db
+    .select({ session: uploadSessions, file: files })
+    .from(uploadSessions)
+    .leftJoin(files, eq(files.id, uploadSessions.fileId))
+    .where(and(eq(uploadSessions.id, sessionId), eq(uploadSessions.ownerId, ownerId)));
+  if (!existing) throw notFound("Upload");
+  // A retried completion (e.g. after a dropped response) returns the file it already created.
+  if (existing.session.status === "completed" && existing.file) return toUploadResponse(existing.file);
+  const session = await findPendingSession(ownerId, eq(uploadSessions.id, sessionId));
+
+  const head = await s3()
+    .internal.send(new HeadObjectCommand({ Bucket: mediaBucket(), Key: session.objectKey }))
+    .catch((err) => {
+      if (err?.$metadata?.httpStatusCode === 404) return null;
+      throw err;
+    });
+  if (!head) throw conflict("The upload has not reached storage yet.");
+  if (head.ContentLength !== session.size) {
+    await discardSessionObject(session);
+    throw new ApiError(422, "size_mismatch", `Expected ${session.size} bytes but storage holds ${head.ContentLength}.`);
+  }
+
+  const file = await db.transaction(async (tx) => {
+    const claimed = await tx
+      .update(uploadSessions)
+      .set({ status: "completed", completedAt: new Date() })
+      .where(and(eq(uploadSessions.id, session.id), eq(uploadSessions.status, "pending")))
+      .returning({ id: uploadSessions.id });
+    if (claimed.length === 0) throw conflict("This upload was completed or cancelled meanwhile.");
+    return recordUploadedFile(tx, ctx, {
+      fileId: session.fileId, versionId: session.versionId, ownerId, objectKey: session.objectKey,
+      filename: session.filename, mimeType: session.mimeType, size: session.size,
+      storageEtag: head.ETag ?? null, category: session.category, tags: session.tags, metadata: session.metadata,
+      via: "browser",
+    });
+  });
+  await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: session.versionId, ownerId } });
+  return toUploadResponse(file);
+}
+
+/** Cancel: abort the multipart upload or remove a stray single object, and close the session. */
+export async function abortUploadSession(ctx: ServiceContext, sessionId: string): Promise<void> {
+  const session = await findPendingSession(requireUser(ctx), eq(uploadSessions.id, sessionId));
+  await discardSessionObject(session);
+}
+
+async function discardSessionObject(session: UploadSession): Promise<void> {
+  const client = s3().internal;
+  const Bucket = mediaBucket();
+  if (session.s3UploadId) {
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket, Key: session.objectKey, UploadId: session.s3UploadId }))
+      .catch((err) => {
+        if (err?.name !== "NoSuchUpload") throw err;
+      });
+  }
+  await client.send(new DeleteObjectCommand({ Bucket, Key: session.objectKey }));
+  await getDb().update(uploadSessions).set({ status: "aborted" }).where(eq(uploadSessions.id, session.id));
+}

@@ -1,0 +1,20 @@
+import "server-only";
+import { inngest } from "@/inngest/client";
+import { fileDeleted, fileUploaded } from "@/inngest/events";
+import { logger } from "@/lib/log";
+
+type Announcement =
+  | { name: "file/uploaded"; data: { fileId: string; versionId: string; ownerId: string } }
+  | { name: "file/deleted"; data: { fileId: string; ownerId: string } };
+
+/**
+ * Tells the workflows about a change that has already committed. A lost event never loses data: the
+ * file row keeps its status, and processing can be re-sent from it.
+ */
+export async function announceFileEvent(event: Announcement): Promise<void> {
+  try {
+    await inngest.send(event.name === "file/uploaded" ? fileUploaded.create(event.data) : fileDeleted.create(event.data));
+  } catch (err) {
+    logger.error({ err, event: event.name, fileId: event.data.fileId }, "could not send workflow event");
+  }
+}

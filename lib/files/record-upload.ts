@@ -1,0 +1,61 @@
+import "server-only";
+import { files, fileVersions, type FileRow } from "@/db/schema";
+import type { Tx } from "@/db/client";
+import { recordAuditEvent } from "@/lib/audit/record";
+import type { ServiceContext } from "@/lib/auth/actor";
+
+export interface StoredUpload {
+  fileId: string;
+  versionId: string;
+  ownerId: string;
+  objectKey: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  storageEtag: string | null;
+  category?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  via: "browser" | "api";
+}
+
+/** Records an object that is already in the bucket as file version 1, with its audit row, in `tx`. */
+export async function recordUploadedFile(tx: Tx, ctx: ServiceContext, upload: StoredUpload): Promise<FileRow> {
+  const [file] = await tx
+    .insert(files)
+    .values({
+      id: upload.fileId,
+      ownerId: upload.ownerId,
+      filename: upload.filename,
+      mimeType: upload.mimeType,
+      size: upload.size,
+      category: upload.category ?? "general",
+      tags: upload.tags ?? [],
+      metadata: upload.metadata ?? {},
+      cameraId: stringField(upload.metadata?.cameraId),
+      siteId: stringField(upload.metadata?.siteId),
+      currentVersionId: upload.versionId,
+      status: "processing",
+    })
+    .returning();
+  await tx.insert(fileVersions).values({
+    id: upload.versionId,
+    fileId: upload.fileId,
+    version: 1,
+    objectKey: upload.objectKey,
+    size: upload.size,
+    mimeType: upload.mimeType,
+    storageEtag: upload.storageEtag,
+    createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
+  });
+  await recordAuditEvent(tx, ctx, {
+    action: "file.upload",
+    fileId: upload.fileId,
+    details: { filename: upload.filename, size: upload.size, mimeType: upload.mimeType, via: upload.via },
+  });
+  return file;
+}
+
+function stringField(value: unknown): string | null {
+  return typeof value === "string" && value.trim() ? value.trim().slice(0, 128) : null;
+}

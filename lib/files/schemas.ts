@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/** Shared by the API routes, the UI and (later) the OpenAPI document. */
+export const categorySchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u, "Category may hold letters, digits, space, _ . -");
+
+export const tagSchema = z.string().trim().min(1).max(64).regex(/^[^,\u0000-\u001f]+$/, "Tags may not contain commas");
+export const tagsSchema = z.array(tagSchema).max(50).transform((tags) => [...new Set(tags)]);
+export const metadataSchema = z
+  .record(z.string().max(128), z.unknown())
+  .refine((m) => JSON.stringify(m).length <= 16 * 1024, "Metadata must be at most 16 KiB of JSON");
+
+export const fileIdSchema = z.uuid({ error: "File id must be a UUID." });
+
+/** Tags arrive as `a,b`, as repeated parameters, or as a JSON array. */
+export function parseTagList(values: string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    const t = v.trim();
+    if (t.startsWith("[")) {
+      const parsed = z.array(z.string()).safeParse(safeJson(t));
+      if (!parsed.success) throw new z.ZodError([{ code: "custom", path: ["tags"], message: "tags must be a JSON array of strings or a comma-separated list", input: v }]);
+      out.push(...parsed.data);
+    } else out.push(...t.split(","));
+  }
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const SORT_FIELDS = ["name", "size", "uploadedAt", "lastModified"] as const;
+
+export const listFilesQuerySchema = z.object({
+  category: categorySchema.optional(),
+  tags: z.array(z.string()).optional().transform((v) => (v?.length ? tagsSchema.parse(parseTagList(v)) : undefined)),
+  mimeType: z.string().trim().max(100).regex(/^[a-z0-9.+-]+(\/[a-z0-9.*+-]*)?$/i).optional(),
+  q: z.string().trim().max(200).optional(),
+  status: z.enum(["processing", "ready", "rejected", "quarantined", "failed"]).optional(),
+  cameraId: z.string().trim().max(128).optional(),
+  siteId: z.string().trim().max(128).optional(),
+  capturedFrom: z.iso.datetime({ offset: true }).optional(),
+  capturedTo: z.iso.datetime({ offset: true }).optional(),
+  sortBy: z.enum(SORT_FIELDS).default("uploadedAt"),
+  sortOrder: z.enum(["asc", "desc"]).default("desc"),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(24),
+});
+export type ListFilesQuery = z.output<typeof listFilesQuerySchema>;
+
+export const createUploadSchema = z.object({
+  filename: z.string().min(1).max(1024),
+  size: z.number().int().min(0),
+  mimeType: z.string().max(200).optional(),
+  category: categorySchema.optional(),
+  tags: tagsSchema.optional(),
+  metadata: metadataSchema.optional(),
+});
+export type CreateUploadInput = z.output<typeof createUploadSchema>;
+
+export const signUploadRequestSchema = z.object({
+  method: z.enum(["PUT", "POST", "GET", "DELETE"]),
+  key: z.string().min(1).max(1024),
+  uploadId: z.string().min(1).max(1024).optional(),
+  partNumber: z.number().int().min(1).max(10000).optional(),
+  contentType: z.string().max(200).optional(),
+});
+export type SignUploadRequestInput = z.output<typeof signUploadRequestSchema>;

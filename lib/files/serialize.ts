@@ -1,0 +1,64 @@
+import type { FileRow, FileVersionRow } from "@/db/schema";
+import { env } from "@/lib/env";
+
+/** Public links point at the app's authorised endpoints (at APP_URL); the bucket itself stays private. */
+export function downloadUrl(fileId: string, version?: number): string {
+  return `${env().APP_URL.replace(/\/$/, "")}/api/v1/files/${fileId}/download${version ? `?version=${version}` : ""}`;
+}
+
+/** The list item of the spec's `GET /api/v1/files`, plus the status the UI needs. */
+export function toFileSummary(row: FileRow) {
+  return {
+    fileId: row.id,
+    filename: row.filename,
+    size: row.size,
+    mimeType: row.mimeType,
+    url: downloadUrl(row.id),
+    category: row.category,
+    tags: row.tags,
+    uploadedAt: row.createdAt.toISOString(),
+    lastModified: row.updatedAt.toISOString(),
+    status: row.status,
+    statusReason: row.statusReason,
+    ownerId: row.ownerId,
+    cameraId: row.cameraId,
+    siteId: row.siteId,
+    capturedAt: row.capturedAt?.toISOString() ?? null,
+  };
+}
+
+/** The spec's `POST /api/v1/files/upload` response. */
+export function toUploadResponse(row: FileRow) {
+  return {
+    fileId: row.id,
+    filename: row.filename,
+    size: row.size,
+    mimeType: row.mimeType,
+    url: downloadUrl(row.id),
+    metadata: row.metadata,
+    uploadedAt: row.createdAt.toISOString(),
+    status: row.status,
+  };
+}
+
+/** The spec's `GET /api/v1/files/{id}` response. */
+export function toFileDetail(row: FileRow, versions: FileVersionRow[]) {
+  return {
+    ...toFileSummary(row),
+    metadata: row.metadata,
+    checksum: row.checksumSha256,
+    storageTier: row.storageTier,
+    lastAccessedAt: row.lastAccessedAt?.toISOString() ?? null,
+    versions: versions.map((v) => ({
+      version: String(v.version),
+      size: v.size,
+      url: downloadUrl(row.id, v.version),
+      createdAt: v.createdAt.toISOString(),
+      current: v.id === row.currentVersionId,
+    })),
+  };
+}
+
+export type FileSummary = ReturnType<typeof toFileSummary>;
+export type FileDetail = ReturnType<typeof toFileDetail>;
+export type UploadResponse = ReturnType<typeof toUploadResponse>;

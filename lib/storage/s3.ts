@@ -1,0 +1,38 @@
+import "server-only";
+import { S3Client } from "@aws-sdk/client-s3";
+import { env } from "@/lib/env";
+
+const globalForS3 = globalThis as unknown as { framevaultS3?: { internal: S3Client; presign: S3Client } };
+
+function makeClient(endpoint: string): S3Client {
+  const e = env();
+  return new S3Client({
+    endpoint,
+    region: e.S3_REGION,
+    credentials: { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY },
+    // Path style works on every S3; the checksum settings keep streamed uploads and presigned URLs
+    // free of checksums the SDK would otherwise compute over a body it does not have.
+    forcePathStyle: true,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+/** `internal` talks to S3 from the server; `presign` signs URLs for the endpoint the browser can reach. */
+export function s3(): { internal: S3Client; presign: S3Client } {
+  if (!globalForS3.framevaultS3) {
+    const e = env();
+    const internal = makeClient(e.S3_ENDPOINT);
+    const presign = e.S3_PUBLIC_ENDPOINT ? makeClient(e.S3_PUBLIC_ENDPOINT) : internal;
+    globalForS3.framevaultS3 = { internal, presign };
+  }
+  return globalForS3.framevaultS3;
+}
+
+export function mediaBucket(): string {
+  return env().S3_BUCKET;
+}
+
+export function originalObjectKey(fileId: string, versionId: string): string {
+  return `originals/${fileId}/${versionId}`;
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+const trigger = z.looseObject({
+  event: z.string().optional(),
+  expression: z.string().optional(),
+  cron: z.string().optional(),
+});
+
+const functionConfig = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  triggers: z.array(trigger),
+  // The SDK registers a single entry, "step", whose URL is the serve endpoint with ?fnId=&stepId=.
+  steps: z.record(
+    z.string(),
+    z.looseObject({
+      runtime: z.looseObject({ url: z.string() }),
+      retries: z.looseObject({ attempts: z.number().int().min(0) }).optional(),
+    }),
+  ),
+});
+
+/** The body of the SDK's out-of-band sync: `POST /fn/register`. */
+export const registerBody = z.looseObject({
+  appName: z.string(),
+  functions: z.array(functionConfig),
+});
+
+export type RegisteredFunction = z.infer<typeof functionConfig>;
+
+/** Inngest retries 4 times when a function sets no `retries`, so 5 attempts in total. */
+const DEFAULT_RETRIES = 4;
+
+export function maxAttempts(fn: RegisteredFunction): number {
+  return (Object.values(fn.steps)[0]?.retries?.attempts ?? DEFAULT_RETRIES) + 1;
+}
+
+export function stepUrl(fn: RegisteredFunction): string {
+  const step = Object.values(fn.steps)[0];
+  if (!step) throw new Error(`function ${fn.id} registered no step URL`);
+  return step.runtime.url;
+}
+
+/** Inngest allows a trailing `*` right after `/` or `.` to match a family of events, e.g. `file/*`. */
+function eventMatches(pattern: string, name: string): boolean {
+  if (pattern === name) return true;
+  return /[/.]\*$/.test(pattern) && name.startsWith(pattern.slice(0, -1));
+}
+
+// Config the SDK registers that this runner accepts but does not act on yet.
+const IGNORED_OPTIONS = ["cancel", "batchEvents", "debounce", "concurrency", "throttle", "rateLimit", "idempotency", "singleton", "priority", "timeouts"];
+
+/** Names what a function asks for that the runner ignores, so a sync can warn about it. */
+export function unsupportedFeatures(fn: RegisteredFunction): string[] {
+  const features = IGNORED_OPTIONS.filter((option) => fn[option] !== undefined);
+  if (fn.triggers.some((t) => t.expression)) features.push("trigger `if` expressions (the filter is ignored)");
+  if (fn.triggers.some((t) => t.cron)) features.push("cron triggers (never scheduled)");
+  return features;
+}
+
+/** Function configs per app, as the apps last registered them. */
+export class FunctionRegistry {
+  private readonly apps = new Map<string, RegisteredFunction[]>();
+
+  /** A sync replaces everything the app registered before, as on the dev server. */
+  register(appName: string, functions: RegisteredFunction[]): { modified: boolean } {
+    const before = JSON.stringify(this.apps.get(appName) ?? null);
+    this.apps.set(appName, functions);
+    return { modified: before !== JSON.stringify(functions) };
+  }
+
+  get count(): number {
+    let count = 0;
+    for (const functions of this.apps.values()) count += functions.length;
+    return count;
+  }
+
+  match(eventName: string): RegisteredFunction[] {
+    const all = [...this.apps.values()].flat();
+    return all.filter((fn) => fn.triggers.some((t) => t.event !== undefined && eventMatches(t.event, eventName)));
+  }
+}

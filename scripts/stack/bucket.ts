@@ -1,0 +1,41 @@
+import {
+  CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client,
+} from "@aws-sdk/client-s3";
+
+export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string }): S3Client {
+  return new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    forcePathStyle: true,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+/**
+ * Creates the private media bucket if needed and lets the app's origin talk to it from the browser
+ * (presigned PUTs and multipart requests), exposing the ETag that multipart completion needs.
+ */
+export async function ensureMediaBucket(client: S3Client, bucket: string, origins: string[]): Promise<void> {
+  const exists = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(() => true, () => false);
+  if (!exists) await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  // Buckets are private by default. No public-access block: Ceph RGW then refuses the owner's own
+  // PutObject (AccessDenied), and there is no public ACL to block anyway.
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: bucket,
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedOrigins: origins,
+            AllowedMethods: ["GET", "PUT", "POST", "DELETE", "HEAD"],
+            AllowedHeaders: ["*"],
+            ExposeHeaders: ["ETag"],
+            MaxAgeSeconds: 3600,
+          },
+        ],
+      },
+    }),
+  );
+}

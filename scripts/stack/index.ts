@@ -1,0 +1,113 @@
+import path from "node:path";
+import { runMigrations } from "../../db/migrate";
+import { ensureAdmin, type SeededAdmin } from "../../db/seed";
+import { startLocalInngestRunner, type LocalInngestRunner } from "../inngest-runner";
+import { ensureMediaBucket, makeS3Client } from "./bucket";
+import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
+import { startEmbeddedPostgres } from "./postgres";
+import { portIsFree } from "./proc";
+import { ensureDebianPackages } from "./provision";
+import { startS3rver } from "./s3rver";
+
+export interface StackOptions {
+  /** dev keeps data in `dataDir` across restarts; test throws everything away on stop. */
+  mode: "dev" | "test";
+  dataDir: string;
+  appUrl: string;
+  /** Variables the caller was given; in dev, a set DATABASE_URL/S3_ENDPOINT/INNGEST_* replaces the embedded part. */
+  given: Record<string, string | undefined>;
+  log: (line: string) => void;
+}
+
+export interface Stack {
+  /** Environment for the Next.js process. */
+  env: Record<string, string>;
+  admin: SeededAdmin;
+  s3: Pick<LocalS3, "kind" | "limitations"> | { kind: "external"; limitations: string[] };
+  runner: LocalInngestRunner | null;
+  stop(): Promise<void>;
+}
+
+const LOCAL_KEYS = { accessKeyId: "framevault-local", secretAccessKey: "framevault-local-secret" };
+
+/** Dev keeps well-known ports when they are free, so bookmarks and tools keep working; tests take any. */
+async function preferredPort(wanted: boolean, port: number): Promise<number | undefined> {
+  return wanted && (await portIsFree(port)) ? port : undefined;
+}
+
+async function startLocalS3(opts: StackOptions): Promise<LocalS3> {
+  const persistent = opts.mode === "dev";
+  const cephReady = cephAvailable() || ensureDebianPackages(["ceph-mon", "ceph-osd", "radosgw", "ceph-common"], ["radosgw", "ceph-mon", "ceph-osd"], opts.log);
+  if (cephReady) {
+    try {
+      return await startCephRgw({ dir: path.join(opts.dataDir, "ceph"), persistent, port: await preferredPort(persistent, 7480), ...LOCAL_KEYS, log: opts.log });
+    } catch (err) {
+      opts.log(`Ceph RGW did not start: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+  opts.log("falling back to s3rver (a much less faithful S3)");
+  return startS3rver({ dir: path.join(opts.dataDir, "s3rver"), port: await preferredPort(persistent, 7480), ...LOCAL_KEYS, log: opts.log });
+}
+
+/** Brings up Postgres, S3 and the workflow runner (each unless configured elsewhere), migrated and seeded. */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const given = opts.mode === "dev" ? opts.given : {};
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => opts.log(`stop failed: ${(err as Error).message}`));
+  };
+  try {
+    let databaseUrl = given.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({
+        dir: path.join(opts.dataDir, "postgres"),
+        port: opts.mode === "dev" ? 54329 : undefined,
+        persistent: opts.mode === "dev",
+        database: "framevault",
+        log: () => {},
+      });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    await runMigrations(databaseUrl);
+
+    const bucket = given.S3_BUCKET ?? "framevault-media";
+    let s3Env: Record<string, string>;
+    let s3Info: Stack["s3"];
+    if (given.S3_ENDPOINT) {
+      s3Env = {};
+      s3Info = { kind: "external", limitations: [] };
+    } else {
+      const s3 = await startLocalS3(opts);
+      stops.push(s3.stop);
+      s3Env = { S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey, S3_BUCKET: bucket };
+      s3Info = s3;
+      const origins = [opts.appUrl, opts.appUrl.replace("localhost", "127.0.0.1")];
+      await ensureMediaBucket(makeS3Client(s3), bucket, [...new Set(origins)]);
+    }
+
+    let runner: LocalInngestRunner | null = null;
+    let inngestEnv: Record<string, string> = {};
+    if (!given.INNGEST_BASE_URL && !given.INNGEST_EVENT_KEY) {
+      runner = await startLocalInngestRunner({
+        appUrl: opts.appUrl.replace("localhost", "127.0.0.1"),
+        port: (await preferredPort(opts.mode === "dev", 8290)) ?? 0,
+        log: (line) => opts.log(`[workflows] ${line}`),
+      });
+      stops.push(runner.stop);
+      inngestEnv = { INNGEST_DEV: "1", INNGEST_BASE_URL: runner.url };
+    }
+
+    const admin = await ensureAdmin(databaseUrl, { email: given.ADMIN_EMAIL ?? "admin@framevault.local", password: given.ADMIN_PASSWORD });
+    return {
+      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, ...s3Env, ...inngestEnv },
+      admin,
+      s3: s3Info,
+      runner,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

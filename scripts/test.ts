@@ -1,0 +1,100 @@
+// `npm test`: provisions what the tests need, starts throwaway services on free ports, builds and
+// starts the app against them, runs every Vitest and Playwright test, and prints "N passed, N failed".
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startStack } from "./stack";
+import { freePort, httpAnswers, waitUntil } from "./stack/proc";
+import { ensureDebianPackages } from "./stack/provision";
+
+const root = path.resolve(import.meta.dirname, "..");
+const log = (line: string) => console.log(`[test] ${line}`);
+const MiB = 1024 * 1024;
+const args = process.argv.slice(2);
+const only = args.find((a) => a === "--unit" || a === "--e2e");
+
+function run(cmd: string, cmdArgs: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+if (process.platform === "linux") ensureDebianPackages(["chromium"], ["chromium"], log);
+
+const work = mkdtempSync(path.join(tmpdir(), "framevault-test-"));
+chmodSync(work, 0o755);
+const port = await freePort();
+const appUrl = `http://127.0.0.1:${port}`;
+log(`starting services in ${work}`);
+const stack = await startStack({ mode: "test", dataDir: work, appUrl, given: {}, log });
+if (stack.s3.kind === "s3rver") log(`S3 is s3rver; it lacks: ${stack.s3.limitations.join("; ")}`);
+
+const appEnv: Record<string, string> = {
+  ...stack.env,
+  AUTH_SECRET: "framevault-test-secret-0123456789abcdef",
+  MAX_UPLOAD_BYTES: String(20 * MiB),
+  USER_QUOTA_BYTES: String(64 * MiB),
+  NODE_ENV: "production",
+};
+
+let app: ReturnType<typeof spawn> | undefined;
+const appLog: string[] = [];
+let exitCode = 1;
+const results = { passed: 0, failed: 0 };
+try {
+  if (!process.env.FRAMEVAULT_SKIP_BUILD) {
+    log("building the app (next build)…");
+    if ((await run(path.join(root, "node_modules/.bin/next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" })) !== 0) throw new Error("next build failed");
+  }
+  app = spawn(process.execPath, [path.join(root, "server.mjs")], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...appEnv, PORT: String(port), HOSTNAME: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  const keep = (chunk: Buffer) => appLog.push(chunk.toString());
+  app.stdout?.on("data", keep);
+  app.stderr?.on("data", keep);
+  await waitUntil("the app", () => httpAnswers(`${appUrl}/api/health`), { timeoutMs: 60_000, children: [app] });
+  await stack.runner?.sync();
+
+  const testEnv: Record<string, string> = {
+    ...appEnv,
+    FRAMEVAULT_BASE_URL: appUrl,
+    FRAMEVAULT_ADMIN_EMAIL: stack.admin.email,
+    FRAMEVAULT_ADMIN_PASSWORD: stack.admin.password ?? "",
+  };
+  if (only !== "--e2e") {
+    const report = path.join(work, "vitest.json");
+    const code = await run(path.join(root, "node_modules/.bin/vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], testEnv);
+    const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
+    results.passed += json?.numPassedTests ?? 0;
+    // A file that fails to load has no failed test but a non-zero exit: count it as a failure.
+    results.failed += Math.max(json?.numFailedTests ?? 0, code === 0 ? 0 : 1);
+  }
+  if (only !== "--unit") {
+    const report = path.join(work, "playwright.json");
+    const code = await run(path.join(root, "node_modules/.bin/playwright"), ["test"], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+    const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
+    results.passed += (json?.stats?.expected ?? 0) + (json?.stats?.flaky ?? 0);
+    results.failed += Math.max(json?.stats?.unexpected ?? 0, code === 0 ? 0 : 1);
+  }
+  exitCode = results.failed === 0 && results.passed > 0 ? 0 : 1;
+} catch (err) {
+  console.error(`[test] ${(err as Error).message}`);
+  results.failed += 1;
+} finally {
+  if (results.failed > 0 && appLog.length > 0) {
+    log("last lines of the app's log:");
+    console.log(appLog.join("").split("\n").slice(-40).join("\n"));
+  }
+  if (app && app.exitCode === null) {
+    app.kill("SIGTERM");
+    await new Promise((r) => app!.once("exit", r));
+  }
+  await stack.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`\n${results.passed} passed, ${results.failed} failed`);
+process.exit(exitCode);

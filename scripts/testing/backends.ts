@@ -1,0 +1,57 @@
+// Direct access to the test stack's Postgres and S3, to check what the API left behind.
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import postgres from "postgres";
+
+let sql: postgres.Sql | undefined;
+export function testSql(): postgres.Sql {
+  sql ??= postgres(process.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
+  return sql;
+}
+
+export function testS3(): S3Client {
+  return new S3Client({
+    endpoint: process.env.S3_ENDPOINT,
+    region: process.env.S3_REGION,
+    credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
+    forcePathStyle: true,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+export const BUCKET = process.env.S3_BUCKET ?? "framevault-media";
+
+export async function bucketKeys(prefix = ""): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await testS3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+/** Everything one user owns or has in flight: the "nothing half-written" checks compare these. */
+export async function footprint(userId: string) {
+  const s = testSql();
+  const [files] = await s`select count(*)::int as n from files where owner_id = ${userId}`;
+  const [sessions] = await s`select count(*)::int as n from upload_sessions where owner_id = ${userId} and status = 'pending'`;
+  return { files: files.n as number, pendingSessions: sessions.n as number, objects: (await bucketKeys("originals/")).length };
+}
+
+export async function auditActions(fileId: string): Promise<string[]> {
+  const rows = await testSql()`select action from audit_events where file_id = ${fileId} order by id`;
+  return rows.map((r) => r.action as string);
+}
+
+export async function waitForStatus(check: () => Promise<string>, wanted: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last === wanted) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return last;
+}

@@ -1,0 +1,23 @@
+// Serves the Next.js app. A thin custom server exists for one reason: Next.js drops the
+// Content-Length of route-handler responses, and downloads need it (progress bars, resumable
+// clients). The download route sends the length in an internal header; it is restored here.
+import { createServer } from "node:http";
+import next from "next";
+
+const INTERNAL_LENGTH_HEADER = "x-framevault-content-length";
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
+
+const app = next({ dev, dir: import.meta.dirname, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+createServer((req, res) => {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name, value) =>
+    name.toLowerCase() === INTERNAL_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);
+  void handle(req, res);
+}).listen(port, hostname, () => {
+  console.log(`> Framevault ${dev ? "(dev) " : ""}listening on http://${hostname}:${port}`);
+});
