@@ -29,7 +29,7 @@ function CreateUserForm() {
       <h2 id="new-user-h" style={{ margin: 0 }}>Add a user</h2>
       {create.isError && <Alert>{create.error.message}</Alert>}
       {created && <Alert kind="success">Created {created}.</Alert>}
-      <form onSubmit={submit} className="toolbar" style={{ gridTemplateColumns: "repeat(4, minmax(0, 1fr)) auto" }}>
+      <form onSubmit={submit} className="form-grid">
         <div className="field"><label htmlFor="nu-email">Email</label><input id="nu-email" name="email" type="email" className="input" required autoComplete="off" /></div>
         <div className="field"><label htmlFor="nu-name">Name</label><input id="nu-name" name="name" className="input" required /></div>
         <div className="field"><label htmlFor="nu-password">Password</label><input id="nu-password" name="password" type="password" className="input" required minLength={10} autoComplete="new-password" /></div>

@@ -5,7 +5,7 @@ import Uppy, { type Meta, type UppyFile } from "@uppy/core";
 import Dashboard from "@uppy/react/dashboard";
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { apiFetch } from "@/components/ui/api";
 import { formatBytes } from "@/lib/format";
 import "@uppy/core/css/style.min.css";
@@ -104,13 +104,14 @@ function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => vo
 export function Uploader({ limits }: { limits: UploadLimits }) {
   const queryClient = useQueryClient();
   const [recorded, setRecorded] = useState<CompletedUpload[]>([]);
+  // Created once per page and not destroyed in an effect cleanup: React's dev double-mount would leave
+  // the Dashboard holding a destroyed instance.
   const [uppy] = useState(() =>
     createUppy(limits, (f) => {
       setRecorded((list) => [f, ...list]);
       void queryClient.invalidateQueries({ queryKey: ["files"] });
     }),
   );
-  useEffect(() => () => uppy.destroy(), [uppy]);
 
   return (
     <div className="stack">

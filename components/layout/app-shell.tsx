@@ -22,7 +22,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         <div className="shell-header-inner">
           <Link href="/files" className="brand" aria-label="Framevault home">
             <span className="brand-mark" aria-hidden>F</span>
-            <span>Framevault</span>
+            <span className="brand-name">Framevault</span>
           </Link>
           <NavLinks links={links} />
           <div className="user-menu">
