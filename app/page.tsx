@@ -1,5 +1,9 @@
 import { redirect } from "next/navigation";
+import { requireUser } from "@/lib/auth/current-user";
+import { roleHas } from "@/lib/auth/permissions";
 
-export default function Home() {
-  redirect("/files");
+/** Each role lands where its work is: files for people and systems, the log for auditors. */
+export default async function Home() {
+  const user = await requireUser();
+  redirect(roleHas(user.role, "files.read") ? "/files" : "/audit");
 }

@@ -8,6 +8,7 @@ import { apiFetch, ApiRequestError } from "@/components/ui/api";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatBytes } from "@/lib/format";
+import { FileTrail } from "./file-trail";
 import type { FileDetail } from "./types";
 
 function Viewer({ file }: { file: FileDetail }) {
@@ -119,6 +120,7 @@ export function FileDetailView({ id }: { id: string }) {
               ))}
             </ul>
           </section>
+          <FileTrail fileId={file.fileId} />
         </div>
       </div>
     </div>

@@ -1,26 +1,30 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import type { Role } from "@/db/schema";
 import { signOutAction } from "@/lib/auth/actions";
+import { roleHas, type Permission } from "@/lib/auth/permissions";
 import { NavLinks } from "./nav-links";
 
 export interface ShellUser {
   email: string;
   name: string;
-  role: string;
+  role: Role;
 }
 
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+  const can = (p: Permission) => roleHas(user.role, p);
   const links = [
-    { href: "/files", label: "Files" },
-    { href: "/upload", label: "Upload" },
-    ...(user.role === "admin" ? [{ href: "/admin/users", label: "Users" }] : []),
+    ...(can("files.read") ? [{ href: "/files", label: "Files" }] : []),
+    ...(can("files.write") ? [{ href: "/upload", label: "Upload" }] : []),
+    ...(can("audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
+    ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
   ];
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
       <header className="shell-header">
         <div className="shell-header-inner">
-          <Link href="/files" className="brand" aria-label="Framevault home">
+          <Link href="/" className="brand" aria-label="Framevault home">
             <span className="brand-mark" aria-hidden>F</span>
             <span className="brand-name">Framevault</span>
           </Link>

@@ -17,7 +17,7 @@ const schema = z.object({
 
 /** Only same-site paths are followed after sign-in, never another origin. */
 function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/files";
+  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
 }
 
 // Server action: anyone may attempt to sign in; Auth.js and the credentials check decide.

@@ -17,6 +17,6 @@ export async function requireUser(): Promise<User> {
 
 export async function requirePermission(permission: Permission): Promise<User> {
   const user = await requireUser();
-  if (!roleHas(user.role, permission)) redirect("/files");
+  if (!roleHas(user.role, permission)) redirect("/");
   return user;
 }

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { Uploader } from "@/components/files/uploader";
+import { requirePermission } from "@/lib/auth/current-user";
 import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Upload" };
 export const dynamic = "force-dynamic";
 
-export default function UploadPage() {
+export default async function UploadPage() {
+  await requirePermission("files.write");
   const e = env();
   return (
     <Uploader

@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const session = await auth();
-  if (session?.user) redirect("/files");
+  if (session?.user) redirect("/");
   const { callbackUrl } = await searchParams;
   return (
     <div className="auth-wrap">

@@ -9,7 +9,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   return (
     <form action={action} className="stack" noValidate>
       {state.error && <Alert>{state.error}</Alert>}
-      <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/files"} />
+      <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
       <div className="field">
         <label htmlFor="email">Email</label>
         <input className="input" id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} autoFocus />

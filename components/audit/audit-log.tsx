@@ -1,0 +1,100 @@
+"use client";
+
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { apiFetch } from "@/components/ui/api";
+import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
+import type { ApiAuditEvent } from "@/lib/audit/query";
+
+interface Page { events: ApiAuditEvent[]; nextCursor: string | null }
+interface Verification { valid: boolean; checked: number; firstBrokenId?: number }
+
+const FILTERS = ["actor", "action", "fileId", "outcome", "from", "to"] as const;
+
+function VerificationBanner() {
+  const verify = useQuery({ queryKey: ["audit-verify"], queryFn: () => apiFetch<Verification>("/api/v1/audit-events/verify") });
+  if (verify.isPending) return <div className="row"><Spinner label="Verifying" /> <span className="muted">Verifying the hash chain…</span></div>;
+  if (verify.isError) return <Alert>Could not verify the log: {verify.error.message}</Alert>;
+  return verify.data.valid ? (
+    <Alert kind="success"><span data-testid="audit-verified">Hash chain intact: {verify.data.checked.toLocaleString()} events verified.</span></Alert>
+  ) : (
+    <Alert>Hash chain broken at event #{verify.data.firstBrokenId}: the log was altered after it was written.</Alert>
+  );
+}
+
+export function AuditLog() {
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+  const log = useInfiniteQuery({
+    queryKey: ["audit", params.toString()],
+    initialPageParam: "",
+    queryFn: ({ pageParam }) => apiFetch<Page>(`/api/v1/audit-events?${params}${pageParam ? `&cursor=${pageParam}` : ""}`),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const apply = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const next: Record<string, string> = {};
+    for (const key of FILTERS) {
+      const value = String(form.get(key) ?? "").trim();
+      if (value) next[key] = key === "from" || key === "to" ? new Date(value).toISOString() : value;
+    }
+    setFilters(next);
+  };
+  const events = log.data?.pages.flatMap((p) => p.events) ?? [];
+
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <div>
+          <h1>Audit log</h1>
+          <p>Every file and security event, append-only and hash-chained.</p>
+        </div>
+        <a className="btn" href={`/api/v1/audit-events/export?${params}`} download>Export CSV</a>
+      </div>
+      <VerificationBanner />
+      <form className="card toolbar" style={{ gridTemplateColumns: "repeat(3, minmax(0, 1fr)) repeat(2, minmax(0, 1fr)) auto" }} onSubmit={apply} aria-label="Filter events">
+        <div className="field"><label htmlFor="f-actor">Actor id</label><input id="f-actor" name="actor" className="input" placeholder="user id" /></div>
+        <div className="field"><label htmlFor="f-action">Action</label><input id="f-action" name="action" className="input" placeholder="e.g. file.download" /></div>
+        <div className="field"><label htmlFor="f-outcome">Outcome</label>
+          <select id="f-outcome" name="outcome" className="select" defaultValue=""><option value="">Any</option><option>success</option><option>failure</option><option>denied</option></select>
+        </div>
+        <div className="field"><label htmlFor="f-from">From</label><input id="f-from" name="from" type="datetime-local" className="input" /></div>
+        <div className="field"><label htmlFor="f-to">To</label><input id="f-to" name="to" type="datetime-local" className="input" /></div>
+        <button className="btn btn-primary" type="submit">Apply</button>
+      </form>
+      {log.isPending ? (
+        <div className="row"><Spinner /> <span className="muted">Loading events…</span></div>
+      ) : log.isError ? (
+        <Alert>Could not load the log: {log.error.message}</Alert>
+      ) : events.length === 0 ? (
+        <EmptyState title="No events match" />
+      ) : (
+        <div className="card card-flush table-wrap">
+          <table className="table">
+            <thead><tr><th>#</th><th>When</th><th>Action</th><th>Outcome</th><th>Actor</th><th>File</th><th>IP</th></tr></thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id} data-testid="audit-row">
+                  <td className="mono">{e.seq}</td>
+                  <td style={{ whiteSpace: "nowrap" }}>{new Date(e.occurredAt).toLocaleString()}</td>
+                  <td className="mono">{e.action}</td>
+                  <td><span className={`badge ${e.outcome === "success" ? "badge-ready" : "badge-failed"}`}>{e.outcome}</span></td>
+                  <td className="mono" title={e.userAgent ?? undefined}>{e.actorType}{e.actorId ? `:${e.actorId.slice(0, 8)}` : ""}</td>
+                  <td className="mono">{e.fileId ? <Link href={`/files/${e.fileId}`}>{e.fileId.slice(0, 8)}</Link> : "—"}</td>
+                  <td className="mono">{e.ip ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {log.hasNextPage && (
+        <button className="btn" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+          {log.isFetchingNextPage ? "Loading…" : "Load older events"}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+export const listAuditQuerySchema = z.object({
+  actor: z.string().trim().max(200).optional(),
+  action: z.string().trim().max(100).optional(),
+  fileId: z.uuid().optional(),
+  outcome: z.enum(["success", "failure", "denied"]).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** The `seq` of the last row of the previous page; pages go from newest to oldest. */
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type ListAuditQuery = z.output<typeof listAuditQuerySchema>;
