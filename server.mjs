@@ -13,11 +13,15 @@ const app = next({ dev, dir: import.meta.dirname, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-createServer((req, res) => {
+const server = createServer((req, res) => {
   const setHeader = res.setHeader.bind(res);
   res.setHeader = (name, value) =>
     name.toLowerCase() === INTERNAL_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);
   void handle(req, res);
-}).listen(port, hostname, () => {
+});
+// Without this, dev mode's hot-reload socket cannot connect and the browser reloads in a loop.
+const upgrade = app.getUpgradeHandler();
+server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
+server.listen(port, hostname, () => {
   console.log(`> Framevault ${dev ? "(dev) " : ""}listening on http://${hostname}:${port}`);
 });
