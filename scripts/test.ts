@@ -1,7 +1,7 @@
 // `npm test`: provisions what the tests need, starts throwaway services on free ports, builds and
 // starts the app against them, runs every Vitest and Playwright test, and prints "N passed, N failed".
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync } from "node:fs";
+import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startStack } from "./stack";
@@ -41,6 +41,7 @@ const appEnv: Record<string, string> = {
 
 let app: ReturnType<typeof spawn> | undefined;
 const appLog: string[] = [];
+const appLogPath = path.join(work, "app.log");
 let exitCode = 1;
 const results = { passed: 0, failed: 0 };
 try {
@@ -53,7 +54,11 @@ try {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...appEnv, PORT: String(port), HOSTNAME: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
   });
-  const keep = (chunk: Buffer) => appLog.push(chunk.toString());
+  const logFile = createWriteStream(appLogPath);
+  const keep = (chunk: Buffer) => {
+    appLog.push(chunk.toString());
+    logFile.write(chunk);
+  };
   app.stdout?.on("data", keep);
   app.stderr?.on("data", keep);
   await waitUntil("the app", () => httpAnswers(`${appUrl}/api/health`), { timeoutMs: 60_000, children: [app] });
@@ -62,6 +67,7 @@ try {
   const testEnv: Record<string, string> = {
     ...appEnv,
     FRAMEVAULT_BASE_URL: appUrl,
+    FRAMEVAULT_APP_LOG: appLogPath,
     FRAMEVAULT_ADMIN_EMAIL: stack.admin.email,
     FRAMEVAULT_ADMIN_PASSWORD: stack.admin.password ?? "",
   };

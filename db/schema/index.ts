@@ -2,3 +2,4 @@ export * from "./users";
 export * from "./files";
 export * from "./uploads";
 export * from "./audit";
+export * from "./api-keys";

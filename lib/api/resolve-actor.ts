@@ -2,11 +2,17 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
+import { authenticateApiKey } from "@/lib/api-keys/authenticate";
 import { auth } from "@/lib/auth";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor, RequestInfo } from "@/lib/auth/actor";
 
-/** The signed-in user, re-read from the database so role changes and disabled accounts apply at once. */
-export async function resolveActor(_req: Request): Promise<Actor | null> {
+/**
+ * A Bearer API key when one is sent, otherwise the signed-in user, re-read from the database so role
+ * changes and disabled accounts apply at once.
+ */
+export async function resolveActor(req: Request, info: RequestInfo): Promise<Actor | null> {
+  const authorization = req.headers.get("authorization");
+  if (authorization?.toLowerCase().startsWith("bearer ")) return authenticateApiKey(authorization.slice(7).trim(), info);
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;

@@ -20,7 +20,7 @@ export function withApi<P = Record<string, never>>(handler: Handler<P>, opts: { 
     const info = requestInfo(req);
     let response: Response;
     try {
-      const actor = await resolveActor(req);
+      const actor = await resolveActor(req, info);
       if (!actor) throw unauthorized();
       if (opts.permission && !actorHas(actor, opts.permission)) throw forbidden();
       const result = await handler({ req, ctx: { actor, request: info }, params: await route.params });

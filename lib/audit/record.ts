@@ -26,6 +26,6 @@ export async function recordAuditEvent(
     outcome: input.outcome ?? "success",
     ip: who.request?.ip ?? null,
     userAgent: who.request?.userAgent ?? null,
-    details: input.details ?? {},
+    details: who.actor?.type === "apiKey" ? { ...input.details, keyOwnerId: who.actor.userId } : (input.details ?? {}),
   });
 }

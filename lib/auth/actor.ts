@@ -1,10 +1,19 @@
 import type { Role } from "@/db/schema";
 import type { Tx } from "@/db/client";
-import { roleHas, type Permission } from "./permissions";
+import { roleHas, scopesGrant, type Permission } from "./permissions";
 
-/** Who is acting. API keys join this union when they arrive. */
+/** Who is acting: a signed-in user, an API key (acting for its owner within its scopes), or the app itself. */
 export type Actor =
   | { type: "user"; userId: string; role: Role; email: string }
+  | {
+      type: "apiKey";
+      keyId: string;
+      userId: string;
+      role: Role;
+      scopes: string[];
+      cameraId: string | null;
+      filenamePrefix: string | null;
+    }
   | { type: "system"; name: string };
 
 export interface RequestInfo {
@@ -21,15 +30,34 @@ export interface ServiceContext {
 }
 
 export function actorHas(actor: Actor, permission: Permission): boolean {
-  return actor.type === "system" || roleHas(actor.role, permission);
+  switch (actor.type) {
+    case "system":
+      return true;
+    case "user":
+      return roleHas(actor.role, permission);
+    case "apiKey":
+      return roleHas(actor.role, permission) && scopesGrant(actor.scopes, permission);
+  }
 }
 
 /** The owner id that queries must be scoped to, or null when the actor may see every owner's files. */
 export function ownerScope(actor: Actor): string | null {
   if (actorHas(actor, "files.manage_all")) return null;
-  return actor.type === "user" ? actor.userId : null;
+  return actor.type === "system" ? null : actor.userId;
+}
+
+/** The user who owns what this actor creates; the app itself owns nothing. */
+export function owningUserId(actor: Actor): string | null {
+  return actor.type === "system" ? null : actor.userId;
 }
 
 export function actorId(actor: Actor): string {
-  return actor.type === "user" ? actor.userId : `system:${actor.name}`;
+  switch (actor.type) {
+    case "user":
+      return actor.userId;
+    case "apiKey":
+      return actor.keyId;
+    case "system":
+      return `system:${actor.name}`;
+  }
 }

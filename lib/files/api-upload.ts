@@ -8,7 +8,8 @@ import busboy from "busboy";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ApiError, badRequest, payloadTooLarge } from "@/lib/api/errors";
-import type { ServiceContext } from "@/lib/auth/actor";
+import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
+import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
 import { formatBytes } from "@/lib/format";
 import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
@@ -35,8 +36,8 @@ interface StreamedFile {
  * fields) leaves no object and no row behind.
  */
 export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Request) {
-  if (ctx.actor.type !== "user") throw badRequest("Uploads need a user or an API key owner.");
-  const ownerId = ctx.actor.userId;
+  const ownerId = owningUserId(ctx.actor);
+  if (!ownerId) throw badRequest("Uploads need a user or an API key.");
   const contentType = req.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
     throw new ApiError(415, "unsupported_media_type", "Send the file as multipart/form-data.");
@@ -56,6 +57,7 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
   try {
     stored = await parseAndStore(req, objectKey, fields);
     const extra = parseFields(fields);
+    extra.metadata = applyKeyRestrictions(ctx.actor, stored.filename, extra.metadata);
     const file = await getDb().transaction(async (tx) => {
       await assertWithinQuota(tx, ownerId, stored!.size);
       return recordUploadedFile(tx, ctx, {

@@ -9,7 +9,8 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files, uploadSessions, type UploadSession } from "@/db/schema";
 import { ApiError, badRequest, conflict, notFound } from "@/lib/api/errors";
-import type { ServiceContext } from "@/lib/auth/actor";
+import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
+import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
 import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import { announceFileEvent } from "./events";
@@ -23,8 +24,9 @@ import { toUploadResponse } from "./serialize";
 const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 
 function requireUser(ctx: ServiceContext): string {
-  if (ctx.actor.type !== "user") throw badRequest("Browser uploads need a signed-in user.");
-  return ctx.actor.userId;
+  const ownerId = owningUserId(ctx.actor);
+  if (!ownerId) throw badRequest("Uploads need a signed-in user or an API key.");
+  return ownerId;
 }
 
 /** Step 1: validate what the browser wants to send and reserve an object key for it. */
@@ -46,7 +48,7 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
         objectKey: originalObjectKey(fileId, versionId),
         category: input.category ?? "general",
         tags: input.tags ?? [],
-        metadata: input.metadata ?? {},
+        metadata: applyKeyRestrictions(ctx.actor, filename, input.metadata) ?? {},
         mode: input.size > e.MULTIPART_THRESHOLD_BYTES ? "multipart" : "single",
         expiresAt: new Date(Date.now() + SESSION_TTL_MS),
       })

@@ -2,7 +2,8 @@ import "server-only";
 import { and, asc, count, desc, eq, gte, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files } from "@/db/schema";
-import { ownerScope, type ServiceContext } from "@/lib/auth/actor";
+import type { ServiceContext } from "@/lib/auth/actor";
+import { escapeLike, fileAccessConditions } from "./access";
 import type { ListFilesQuery } from "./schemas";
 import { toFileSummary } from "./serialize";
 
@@ -13,16 +14,11 @@ const SORT_COLUMNS = {
   lastModified: files.updatedAt,
 } as const;
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** `GET /api/v1/files`: the actor's live files (every owner's for admins), filtered, sorted and paged. */
 export async function listFiles(ctx: ServiceContext, query: ListFilesQuery) {
-  const owner = ownerScope(ctx.actor);
   const conditions: (SQL | undefined)[] = [
     isNull(files.deletedAt),
-    owner ? eq(files.ownerId, owner) : undefined,
+    ...fileAccessConditions(ctx.actor),
     query.category ? eq(files.category, query.category) : undefined,
     query.tags?.length ? sql`${files.tags} @> ${sql.param(query.tags)}::text[]` : undefined,
     query.mimeType
