@@ -1,9 +1,12 @@
 import { defaultBackoffMs } from "./backoff";
+import { CronScheduler } from "./cron-scheduler";
 import { EventIntake, sendEventBody, type RunnerEvent } from "./event-intake";
 import { Executor } from "./executor";
 import { FunctionRegistry, registerBody, unsupportedFeatures } from "./registry";
+import { RunLog } from "./run-log";
 import { listen } from "./server";
 import { createAppSyncer } from "./sync";
+import { PendingWaits } from "./waits";
 
 export interface LocalInngestRunnerOptions {
   /** Origin of the app serving Inngest functions, e.g. http://127.0.0.1:3000. */
@@ -14,6 +17,8 @@ export interface LocalInngestRunnerOptions {
   log?: (line: string) => void;
   /** Delay before retry number `attempt + 1`; tests pass something tiny. */
   backoffMs?: (attempt: number) => number;
+  /** Clock for cron schedules, sleeps and timeouts; tests shift it to reach a cron tick quickly. */
+  now?: () => number;
 }
 
 export interface LocalInngestRunner {
@@ -31,25 +36,44 @@ export interface LocalInngestRunner {
 export async function startLocalInngestRunner(opts: LocalInngestRunnerOptions): Promise<LocalInngestRunner> {
   const log = opts.log ?? ((line: string) => console.log(`[inngest-runner] ${line}`));
   const stopping = new AbortController();
+  const now = opts.now ?? Date.now;
   const registry = new FunctionRegistry();
   const intake = new EventIntake();
-  const executor = new Executor({ log, backoffMs: opts.backoffMs ?? defaultBackoffMs, signal: stopping.signal });
+  const runs = new RunLog();
+  const waits = new PendingWaits(now);
   const serveUrl = new URL(opts.servePath ?? "/api/inngest", opts.appUrl).href;
   const syncer = createAppSyncer({ serveUrl, log, signal: stopping.signal });
 
   const dispatch = async (event: RunnerEvent) => {
-    let functions = registry.match(event.name);
-    if (functions.length === 0) {
-      // The app may have started (or gained functions) since the last sync.
+    // No run waits for its kind and no function knows its name: the app may have started (or gained
+    // functions) since the last sync. System events are exempt: most go unhandled, and every run sends one.
+    const unknown = !waits.awaits(event.name) && !event.name.startsWith("inngest/") && !registry.knows(event.name);
+    waits.offer(event);
+    if (unknown) {
       await syncer.sync().catch((err: Error) => {
         if (!stopping.signal.aborted) log(err.message);
       });
-      functions = registry.match(event.name);
+      if (!stopping.signal.aborted && !registry.knows(event.name)) log(`event ${event.name} (${event.id}) matched no function`);
     }
     if (stopping.signal.aborted) return;
-    if (functions.length === 0) log(`event ${event.name} (${event.id}) matched no function`);
-    for (const fn of functions) executor.start(fn, event);
+    for (const fn of registry.match(event)) executor.start(fn, event);
   };
+  const receive = (body: Parameters<EventIntake["accept"]>[0]) => {
+    const { ids, fresh } = intake.accept(body);
+    for (const event of fresh) void dispatch(event);
+    return ids;
+  };
+
+  const executor = new Executor({
+    log,
+    backoffMs: opts.backoffMs ?? defaultBackoffMs,
+    signal: stopping.signal,
+    now,
+    waits,
+    runs,
+    emit: receive,
+  });
+  const crons = new CronScheduler({ now, log, signal: stopping.signal, fire: (fn, event) => executor.start(fn, event) });
 
   const server = await listen(
     opts.port ?? 0,
@@ -57,24 +81,26 @@ export async function startLocalInngestRunner(opts: LocalInngestRunnerOptions): 
       sendEvents(body) {
         const parsed = sendEventBody.safeParse(body);
         if (!parsed.success) return { status: 400, body: { error: parsed.error.message, status: 400 } };
-        const { ids, fresh } = intake.accept(parsed.data);
-        for (const event of fresh) void dispatch(event);
-        return { status: 200, body: { ids, status: 200 } };
+        return { status: 200, body: { ids: receive(parsed.data), status: 200 } };
       },
       register(body) {
         const parsed = registerBody.safeParse(body);
         if (!parsed.success) return { status: 400, body: { error: parsed.error.message, status: 400 } };
         const { appName, functions } = parsed.data;
         const { modified } = registry.register(appName, functions);
+        crons.schedule(registry.all());
         log(`app ${appName} registered ${functions.length} function(s): ${functions.map((fn) => fn.id).join(", ") || "none"}`);
         for (const fn of functions) {
           const unsupported = unsupportedFeatures(fn);
-          if (unsupported.length > 0) log(`warning: ${fn.id} uses what the local runner ignores: ${unsupported.join("; ")}`);
+          if (unsupported.length > 0) log(`warning: ${fn.id} uses what the local runner does not support: ${unsupported.join("; ")}`);
         }
         return { status: 200, body: { ok: true, modified, skipped: false } };
       },
       health() {
         return { status: 200, body: { ok: true, functions: registry.count, appUrl: opts.appUrl } };
+      },
+      runs() {
+        return { status: 200, body: runs.list() };
       },
     },
     log,

@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { parseCron } from "./cron";
+import type { RunnerEvent } from "./event-intake";
+import { compileExpression } from "./expressions";
 
 const trigger = z.looseObject({
   event: z.string().optional(),
   expression: z.string().optional(),
   cron: z.string().optional(),
+  jitter: z.string().optional(),
 });
 
 const functionConfig = z.looseObject({
@@ -47,14 +51,41 @@ function eventMatches(pattern: string, name: string): boolean {
   return /[/.]\*$/.test(pattern) && name.startsWith(pattern.slice(0, -1));
 }
 
+/** Whether `event` fires the trigger; an `if` the runner cannot evaluate never fires (sync warns about it). */
+function triggerFires(t: RegisteredFunction["triggers"][number], event: RunnerEvent): boolean {
+  if (t.event === undefined || !eventMatches(t.event, event.name)) return false;
+  if (!t.expression) return true;
+  try {
+    return compileExpression(t.expression)({ event });
+  } catch {
+    return false;
+  }
+}
+
 // Config the SDK registers that this runner accepts but does not act on yet.
 const IGNORED_OPTIONS = ["cancel", "batchEvents", "debounce", "concurrency", "throttle", "rateLimit", "idempotency", "singleton", "priority", "timeouts"];
 
-/** Names what a function asks for that the runner ignores, so a sync can warn about it. */
+/** Names what a function asks for that the runner ignores or cannot do, so a sync can warn about it. */
 export function unsupportedFeatures(fn: RegisteredFunction): string[] {
   const features = IGNORED_OPTIONS.filter((option) => fn[option] !== undefined);
-  if (fn.triggers.some((t) => t.expression)) features.push("trigger `if` expressions (the filter is ignored)");
-  if (fn.triggers.some((t) => t.cron)) features.push("cron triggers (never scheduled)");
+  for (const t of fn.triggers) {
+    if (t.expression) {
+      try {
+        compileExpression(t.expression);
+      } catch (err) {
+        features.push(`trigger \`if\` outside the supported subset, so the trigger never fires (${(err as Error).message})`);
+      }
+    }
+    if (t.cron) {
+      try {
+        const { timezone } = parseCron(t.cron);
+        if (timezone) features.push(`cron "${t.cron}" is scheduled in UTC, not ${timezone}`);
+      } catch (err) {
+        features.push(`${(err as Error).message}, so it is never scheduled`);
+      }
+    }
+    if (t.jitter !== undefined) features.push("cron jitter (runs exactly on schedule)");
+  }
   return features;
 }
 
@@ -75,8 +106,16 @@ export class FunctionRegistry {
     return count;
   }
 
-  match(eventName: string): RegisteredFunction[] {
-    const all = [...this.apps.values()].flat();
-    return all.filter((fn) => fn.triggers.some((t) => t.event !== undefined && eventMatches(t.event, eventName)));
+  all(): RegisteredFunction[] {
+    return [...this.apps.values()].flat();
+  }
+
+  /** Whether some function has a trigger for events of this name, whatever its `if`. */
+  knows(eventName: string): boolean {
+    return this.all().some((fn) => fn.triggers.some((t) => t.event !== undefined && eventMatches(t.event, eventName)));
+  }
+
+  match(event: RunnerEvent): RegisteredFunction[] {
+    return this.all().filter((fn) => fn.triggers.some((t) => triggerFires(t, event)));
   }
 }

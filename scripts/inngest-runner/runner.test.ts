@@ -1,9 +1,6 @@
-import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Inngest, NonRetriableError } from "inngest";
-import { serve } from "inngest/node";
+import { NonRetriableError, type Inngest } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalInngestRunner, type LocalInngestRunner } from "./index";
+import { eventually, startHarness, type Harness } from "./test-harness";
 
 // What the test functions saw, filled in as the runner drives them through the real SDK.
 const seen = {
@@ -15,9 +12,8 @@ const seen = {
   recovered: [] as string[],
   pongs: [] as unknown[],
   parallelRuns: [] as string[],
+  mixed: [] as unknown[],
 };
-
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 function defineFunctions(client: Inngest) {
   return [
@@ -66,69 +62,50 @@ function defineFunctions(client: Inngest) {
     client.createFunction({ id: "pong", triggers: [{ event: "pong/*" }] }, async ({ event }) => {
       seen.pongs.push({ name: event.name, data: event.data });
     }),
+    client.createFunction({ id: "mixed", triggers: [{ event: "test/mixed" }] }, async ({ step }) => {
+      const [, work, go] = await Promise.all([
+        step.sleep("nap", "1s"),
+        step.run("work", () => (seen.mixed.push("work"), 42)),
+        step.waitForEvent("wait-go", { event: "test/go", timeout: "5s" }),
+      ]);
+      return step.run("after", () => (seen.mixed.push("after"), { work, go: go?.data ?? null }));
+    }),
   ];
 }
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe("local Inngest runner", () => {
-  const logs: string[] = [];
-  const logged = (fnId: string, text: string) => logs.some((l) => l.startsWith(`runner-test-${fnId} `) && l.includes(text));
-  let app: Server;
-  let appUrl: string;
-  let runner: LocalInngestRunner;
-  let client: Inngest;
+  let h: Harness;
+  const logged = (fnId: string, text: string) => h.logged(fnId, text);
 
   beforeAll(async () => {
-    // The app answers 503 until its handler exists, like Next.js still compiling: the runner has
-    // to keep retrying its start-up sync.
-    let handler: RequestListener | undefined;
-    app = createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
-    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-    appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-
-    runner = await startLocalInngestRunner({ appUrl, log: (line) => logs.push(line), backoffMs: () => 10 });
-    await eventually(() => logs.some((l) => l.startsWith("app not ready")), "the runner to find the app not ready");
-    client = new Inngest({ id: "runner-test", isDev: true, baseUrl: runner.url, logger: quiet });
-    handler = serve({ client, functions: defineFunctions(client) });
-    await eventually(() => logs.some((l) => l.startsWith("synced ")), "the start-up sync");
+    h = await startHarness(defineFunctions);
   });
 
-  afterAll(async () => {
-    await runner?.stop();
-    app?.closeAllConnections();
-    await new Promise((resolve) => app?.close(resolve));
-  });
+  afterAll(() => h?.stop());
 
   it("registers the app's functions and reports them on /health", async () => {
-    await runner.sync();
-    const health = await fetch(`${runner.url}/health`).then((r) => r.json());
-    expect(health).toEqual({ ok: true, functions: 8, appUrl });
+    await h.runner.sync();
+    const health = await fetch(`${h.runner.url}/health`).then((r) => r.json());
+    expect(health).toEqual({ ok: true, functions: 9, appUrl: h.appUrl });
   });
 
   it("answers inngest.send with event ids and runs a 2-step function, passing results between steps", async () => {
-    const { ids } = await client.send({ name: "test/two-step", data: { n: 20 } });
+    const { ids } = await h.client.send({ name: "test/two-step", data: { n: 20 } });
     expect(ids).toHaveLength(1);
     await eventually(() => logged("two-step", "completed"), "two-step to complete");
     expect(seen.twoStep).toEqual([{ a: 21, b: 42 }]);
-    expect(logs.find((l) => l.startsWith("runner-test-two-step ") && l.includes("completed"))).toContain('{"a":21,"b":42}');
+    expect(h.logs.find((l) => l.startsWith("runner-test-two-step ") && l.includes("completed"))).toContain('{"a":21,"b":42}');
   });
 
   it("retries a failing step until it succeeds, with the attempt counted in ctx", async () => {
-    await client.send({ name: "test/flaky", data: {} });
+    await h.client.send({ name: "test/flaky", data: {} });
     await eventually(() => logged("flaky-step", "completed"), "flaky-step to complete");
     expect(seen.flakyAttempts).toEqual([0, 1, 2]);
     expect(logged("flaky-step", '"third time lucky"')).toBe(true);
   });
 
   it("stops a function that always throws after its configured retries", async () => {
-    await client.send({ name: "test/always-throws", data: {} });
+    await h.client.send({ name: "test/always-throws", data: {} });
     await eventually(() => logged("always-throws", "failed"), "always-throws to fail");
     await new Promise((r) => setTimeout(r, 200));
     expect(seen.alwaysThrowsAttempts).toEqual([0, 1, 2]);
@@ -136,7 +113,7 @@ describe("local Inngest runner", () => {
   });
 
   it("stops immediately on NonRetriableError", async () => {
-    await client.send({ name: "test/non-retriable", data: {} });
+    await h.client.send({ name: "test/non-retriable", data: {} });
     await eventually(() => logged("non-retriable", "failed"), "non-retriable to fail");
     await new Promise((r) => setTimeout(r, 200));
     expect(seen.nonRetriableAttempts).toEqual([0]);
@@ -144,14 +121,14 @@ describe("local Inngest runner", () => {
   });
 
   it("memoises a step that ran out of attempts as an error the function can catch", async () => {
-    await client.send({ name: "test/doomed", data: {} });
+    await h.client.send({ name: "test/doomed", data: {} });
     await eventually(() => logged("doomed-step", "completed"), "doomed-step to complete");
     expect(seen.doomedStepAttempts).toEqual([0, 1]);
     expect(seen.recovered).toEqual(["never works"]);
   });
 
   it("runs parallel steps once each before the step that joins them", async () => {
-    await client.send({ name: "test/parallel", data: {} });
+    await h.client.send({ name: "test/parallel", data: {} });
     await eventually(() => logged("parallel", "completed"), "parallel to complete");
     expect([...seen.parallelRuns].sort()).toEqual(["join", "left", "right"]);
     expect(seen.parallelRuns.at(-1)).toBe("join");
@@ -159,8 +136,35 @@ describe("local Inngest runner", () => {
   });
 
   it("lets step.sendEvent trigger another function through a wildcard trigger", async () => {
-    await client.send({ name: "test/ping", data: { id: "p-1" } });
+    await h.client.send({ name: "test/ping", data: { id: "p-1" } });
     await eventually(() => seen.pongs.length > 0, "pong to run");
     expect(seen.pongs).toEqual([{ name: "pong/received", data: { from: "p-1" } }]);
+  });
+
+  it("runs a sleep, a wait and a step in parallel, joining once all are done", async () => {
+    const sent = Date.now();
+    await h.client.send({ name: "test/mixed", data: {} });
+    await eventually(() => logged("mixed", 'step "wait-go" waiting'), "the wait");
+    await h.client.send({ name: "test/go", data: { n: 1 } });
+    await eventually(() => logged("mixed", "completed"), "mixed to complete");
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(990);
+    expect(seen.mixed).toEqual(["work", "after"]);
+    expect(logged("mixed", 'output {"work":42,"go":{"n":1}}')).toBe(true);
+  });
+});
+
+describe("stopping the local Inngest runner", () => {
+  it("abandons sleeping and waiting runs instead of waiting for them", async () => {
+    const h = await startHarness((client) => [
+      client.createFunction({ id: "paused", triggers: [{ event: "test/paused" }] }, async ({ step }) => {
+        await Promise.all([step.sleep("nap", "1d"), step.waitForEvent("wait", { event: "test/never", timeout: "1d" })]);
+      }),
+    ]);
+    await h.client.send({ name: "test/paused", data: {} });
+    await eventually(() => h.logged("paused", 'step "wait" waiting'), "the run to pause");
+    const stopping = Date.now();
+    await h.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+    expect(h.logged("paused", "abandoned, runner stopped")).toBe(true);
   });
 });

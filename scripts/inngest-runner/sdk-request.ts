@@ -25,10 +25,18 @@ export interface Run {
   disableImmediateExecution: boolean;
 }
 
+/** An error as the SDK serializes it, the shape `inngest/function.failed` carries in `data.error`. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  [field: string]: unknown;
+}
+
 export type Reply =
   | { kind: "complete"; output: unknown }
   | { kind: "ops"; ops: OutgoingOp[] }
-  | { kind: "error"; error: string; retriable: boolean; retryAfterMs?: number };
+  | { kind: "error"; error: SerializedError; summary: string; retriable: boolean; retryAfterMs?: number };
 
 /** One HTTP call to the app's serve endpoint, exactly as the Inngest executor makes it. */
 export async function callFunction(run: Run, stepId: string, attempt: number, signal: AbortSignal): Promise<Reply> {
@@ -62,7 +70,8 @@ export async function callFunction(run: Run, stepId: string, attempt: number, si
     });
   } catch (err) {
     if (signal.aborted) throw err;
-    return { kind: "error", error: `could not reach ${url.origin}: ${describe(err)}`, retriable: true };
+    const summary = `could not reach ${url.origin}: ${describe(err)}`;
+    return { kind: "error", error: { name: "Error", message: summary }, summary, retriable: true };
   }
 
   const version = Number(res.headers.get(headerKeys.RequestVersion));
@@ -78,11 +87,21 @@ export async function callFunction(run: Run, stepId: string, attempt: number, si
     // A step that threw but has attempts left comes back as a StepError op: retry this request.
     const stepError = ops.find((op) => op.op === StepOpCode.StepError);
     if (stepError) {
-      return { kind: "error", error: `step "${stepLabel(stepError)}" threw ${describe(stepError.error)}`, retriable, retryAfterMs };
+      const summary = `step "${stepLabel(stepError)}" threw ${describe(stepError.error)}`;
+      return { kind: "error", error: toSerializedError(stepError.error), summary, retriable, retryAfterMs };
     }
     return { kind: "ops", ops };
   }
-  return { kind: "error", error: `HTTP ${res.status}: ${describe(payload)}`, retriable, retryAfterMs };
+  return { kind: "error", error: toSerializedError(payload), summary: `HTTP ${res.status}: ${describe(payload)}`, retriable, retryAfterMs };
+}
+
+/** The SDK answers a failed function with its serialized error; anything else is wrapped as one. */
+function toSerializedError(value: unknown): SerializedError {
+  if (value && typeof value === "object" && "name" in value && "message" in value) {
+    const { name, message } = value;
+    if (typeof name === "string" && typeof message === "string") return value as SerializedError;
+  }
+  return { name: "Error", message: typeof value === "string" ? value : JSON.stringify(value) };
 }
 
 export function stepLabel(op: OutgoingOp): string {

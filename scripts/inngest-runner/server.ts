@@ -14,6 +14,8 @@ export interface RunnerRoutes {
   register(body: unknown): HttpReply;
   /** `GET /health` — for the app's health check and scripts waiting on the runner. */
   health(): HttpReply;
+  /** `GET /runs` — recent runs, for debugging (the dev server shows them in its UI instead). */
+  runs(): HttpReply;
 }
 
 export interface RunnerServer {
@@ -52,6 +54,7 @@ async function route(req: IncomingMessage, routes: RunnerRoutes, log: (line: str
   if (req.method === "POST" && /^\/e\/[^/]+$/.test(pathname)) return routes.sendEvents(await readJson(req));
   if (req.method === "POST" && pathname === "/fn/register") return routes.register(await readJson(req));
   if (req.method === "GET" && pathname === "/health") return routes.health();
+  if (req.method === "GET" && pathname === "/runs") return routes.runs();
   // Makes SDK calls this runner does not serve yet (checkpoint, realtime, signals…) visible in the log.
   log(`not implemented: ${req.method} ${pathname}`);
   return { status: 404, body: { error: `the local Inngest runner does not implement ${req.method} ${pathname}`, status: 404 } };
