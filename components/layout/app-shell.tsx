@@ -18,6 +18,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(can("files.write") ? [{ href: "/upload", label: "Upload" }] : []),
     ...(can("audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
     ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
+    ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
   ];
   return (
     <>

@@ -3,3 +3,4 @@ export * from "./files";
 export * from "./uploads";
 export * from "./audit";
 export * from "./api-keys";
+export * from "./rate-limits";

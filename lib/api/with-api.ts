@@ -1,7 +1,8 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, z } from "zod";
-import { actorHas, type Actor, type ServiceContext } from "@/lib/auth/actor";
+import { actorHas, actorId, type Actor, type ServiceContext } from "@/lib/auth/actor";
+import { enforceRateLimit } from "@/lib/rate-limit/limits";
 import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
 import { ApiError, errorBody, forbidden, unauthorized } from "./errors";
@@ -15,13 +16,19 @@ type Handler<P> = (args: { req: NextRequest; ctx: ServiceContext & { actor: Acto
  * Every API route goes through here: resolve the actor (session cookie; API keys later), check the
  * permission, run the handler, and turn any thrown error into the one error envelope.
  */
-export function withApi<P = Record<string, never>>(handler: Handler<P>, opts: { permission?: Permission } = {}) {
+export function withApi<P = Record<string, never>>(
+  handler: Handler<P>,
+  opts: { permission?: Permission; rateLimit?: "api" | "upload" } = {},
+) {
   return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const info = requestInfo(req);
     let response: Response;
     try {
       const actor = await resolveActor(req, info);
       if (!actor) throw unauthorized();
+      // Per actor, so one busy camera or user never slows down another; per address as a ceiling.
+      await enforceRateLimit("api", [`actor:${actorId(actor)}`, info.ip && `ip:${info.ip}`]);
+      if (opts.rateLimit === "upload") await enforceRateLimit("upload", [`actor:${actorId(actor)}`]);
       if (opts.permission && !actorHas(actor, opts.permission)) throw forbidden();
       const result = await handler({ req, ctx: { actor, request: info }, params: await route.params });
       response = result instanceof Response ? result : NextResponse.json(result);

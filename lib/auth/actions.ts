@@ -1,6 +1,6 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth";
 
@@ -31,6 +31,9 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
       redirectTo: safeCallback(parsed.data.callbackUrl),
     });
   } catch (err) {
+    if (err instanceof CredentialsSignin && err.code === "rate_limited") {
+      return { error: "Too many sign-in attempts. Wait a few minutes and try again.", email: parsed.data.email };
+    }
     if (err instanceof AuthError) return { error: "Wrong email or password.", email: parsed.data.email };
     throw err; // the redirect after a successful sign-in is thrown too
   }

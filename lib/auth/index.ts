@@ -14,6 +14,14 @@ declare module "next-auth" {
   }
 }
 
+/** Carries why a sign-in was refused to the sign-in form (as `code`), without saying which part was wrong. */
+class SignInRefused extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
+}
+
 const credentialsSchema = z.object({ email: z.email(), password: z.string().min(1).max(1024) });
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
@@ -28,9 +36,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
-        if (!parsed.success) throw new CredentialsSignin();
-        const user = await authenticateWithPassword(parsed.data, request);
-        if (!user) throw new CredentialsSignin();
+        if (!parsed.success) throw new SignInRefused("invalid_credentials");
+        const result = await authenticateWithPassword(parsed.data, request);
+        if ("error" in result) throw new SignInRefused(result.error);
+        const { user } = result;
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),

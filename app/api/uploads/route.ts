@@ -6,5 +6,5 @@ import { createUploadSchema } from "@/lib/files/schemas";
 
 export const POST = withApi(
   async ({ req, ctx }) => NextResponse.json(await createUploadSession(ctx, createUploadSchema.parse(await readJson(req))), { status: 201 }),
-  { permission: "files.write" },
+  { permission: "files.write", rateLimit: "upload" },
 );

@@ -5,5 +5,5 @@ import { signUploadRequestSchema } from "@/lib/files/schemas";
 
 export const POST = withApi(
   async ({ req, ctx }) => signUploadRequest(ctx, signUploadRequestSchema.parse(await readJson(req))),
-  { permission: "files.write" },
+  { permission: "files.write", rateLimit: "upload" },
 );

@@ -5,5 +5,5 @@ import { uploadFromMultipartRequest } from "@/lib/files/api-upload";
 
 export const POST = withApi(
   async ({ req, ctx }) => NextResponse.json(await uploadFromMultipartRequest(ctx, req), { status: 201 }),
-  { permission: "files.write" },
+  { permission: "files.write", rateLimit: "upload" },
 );
