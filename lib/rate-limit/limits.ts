@@ -24,6 +24,11 @@ function limiters(): Record<LimitKind, RateLimiterDrizzle> {
   return globalForLimits.framevaultLimiters;
 }
 
+function tooMany(msBeforeNext: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new ApiError(429, "rate_limited", `Too many requests; try again in ${seconds} s.`, { "Retry-After": String(seconds) });
+}
+
 /** Takes one point from each key's bucket; the first exhausted bucket ends the request with a 429. */
 export async function enforceRateLimit(kind: LimitKind, keys: (string | null | undefined)[]): Promise<void> {
   for (const key of keys) {
@@ -32,8 +37,25 @@ export async function enforceRateLimit(kind: LimitKind, keys: (string | null | u
       await limiters()[kind].consume(key);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
-      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new ApiError(429, "rate_limited", `Too many requests; try again in ${seconds} s.`, { "Retry-After": String(seconds) });
+      throw tooMany(err.msBeforeNext);
     }
   }
 }
+
+/**
+ * For limits that only count failures (wrong passwords): refuse while the bucket is exhausted, count
+ * a failure, and forget the failures after a success.
+ */
+export const failureLimit = {
+  async check(kind: LimitKind, key: string): Promise<void> {
+    const limiter = limiters()[kind];
+    const state = await limiter.get(key);
+    if (state && state.consumedPoints >= limiter.points) throw tooMany(state.msBeforeNext);
+  },
+  async fail(kind: LimitKind, key: string): Promise<void> {
+    await limiters()[kind].penalty(key, 1);
+  },
+  async reset(kind: LimitKind, key: string): Promise<void> {
+    await limiters()[kind].delete(key);
+  },
+};
