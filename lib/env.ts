@@ -20,6 +20,9 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).default("framevault-local"),
   S3_SECRET_ACCESS_KEY: z.string().min(1).default("framevault-local-secret"),
   S3_BUCKET: z.string().min(3).default("framevault-media"),
+  /** Server-side encryption requested on every object write. */
+  S3_SSE: z.enum(["AES256", "aws:kms", "none"]).default("AES256"),
+  S3_SSE_KMS_KEY_ID: z.string().optional(),
 
   INNGEST_BASE_URL: z.url().optional(),
   INNGEST_DEV: z.string().optional(),

@@ -12,7 +12,7 @@ import { ApiError, badRequest, conflict, notFound } from "@/lib/api/errors";
 import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
-import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
+import { browserWriteHeaders, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import { announceFileEvent } from "./events";
 import { sanitizeFilename } from "./filename";
 import { assertAcceptableSize, assertAcceptableType } from "./media-types";
@@ -88,11 +88,11 @@ export async function signUploadRequest(ctx: ServiceContext, input: SignUploadRe
 
   if (session.mode === "single") {
     if (input.method !== "PUT" || input.uploadId) throw badRequest("This upload is a single PUT.", "invalid_upload_request");
-    return { url: await getSignedUrl(client, new PutObjectCommand({ Bucket, Key, ContentType }), { expiresIn }), key: Key, headers: { "content-type": ContentType } };
+    return { url: await getSignedUrl(client, new PutObjectCommand({ Bucket, Key, ContentType }), { expiresIn }), key: Key, headers: { "content-type": ContentType, ...browserWriteHeaders() } };
   }
   if (!input.uploadId) {
     if (input.method !== "POST") throw badRequest("Start the multipart upload first.", "invalid_upload_request");
-    return { url: await getSignedUrl(client, new CreateMultipartUploadCommand({ Bucket, Key, ContentType }), { expiresIn }), key: Key, headers: { "content-type": ContentType } };
+    return { url: await getSignedUrl(client, new CreateMultipartUploadCommand({ Bucket, Key, ContentType }), { expiresIn }), key: Key, headers: { "content-type": ContentType, ...browserWriteHeaders() } };
   }
   await bindMultipartUpload(session, input.uploadId);
   const UploadId = input.uploadId;

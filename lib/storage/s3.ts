@@ -1,12 +1,13 @@
 import "server-only";
 import { S3Client } from "@aws-sdk/client-s3";
 import { env } from "@/lib/env";
+import { encryptionHeaders, requestEncryptionOnWrites } from "./encryption";
 
 const globalForS3 = globalThis as unknown as { framevaultS3?: { internal: S3Client; presign: S3Client } };
 
 function makeClient(endpoint: string): S3Client {
   const e = env();
-  return new S3Client({
+  const client = new S3Client({
     endpoint,
     region: e.S3_REGION,
     credentials: { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY },
@@ -16,6 +17,13 @@ function makeClient(endpoint: string): S3Client {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
+  requestEncryptionOnWrites(client, e.S3_SSE, e.S3_SSE_KMS_KEY_ID);
+  return client;
+}
+
+/** Headers the browser sends with presigned writes (they are signed, so they must match). */
+export function browserWriteHeaders(): Record<string, string> {
+  return encryptionHeaders(env().S3_SSE, env().S3_SSE_KMS_KEY_ID);
 }
 
 /** `internal` talks to S3 from the server; `presign` signs URLs for the endpoint the browser can reach. */

@@ -49,6 +49,11 @@ describe("browser uploads (presigned, straight to S3)", () => {
     expect(created.mode).toBe("single");
     const signed = await sign(alice.session, { method: "PUT", key: created.key });
     expect(signed.status).toBe(200);
+    // Short-lived, and encryption is part of the signature: S3 refuses the write without it.
+    expect(Number(new URL(signed.body.url).searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(900);
+    const { "x-amz-server-side-encryption": sse, ...unencrypted } = signed.body.headers;
+    expect(sse).toBe("AES256");
+    expect((await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(bytes), headers: unencrypted })).status).toBe(403);
     const put = await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(bytes), headers: signed.body.headers });
     expect(put.status).toBe(200);
     const done = await alice.session.json(`/api/uploads/${created.uploadId}/complete`, { method: "POST" });
