@@ -12,3 +12,13 @@ export const fileUploaded = eventType("file/uploaded", {
 export const fileDeleted = eventType("file/deleted", {
   schema: z.object({ fileId: z.uuid(), ownerId: z.uuid() }),
 });
+
+/** Processing finished and the file can be downloaded. */
+export const fileReady = eventType("file/ready", {
+  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid() }),
+});
+
+/** Processing found the file unsafe and set it aside. */
+export const fileQuarantined = eventType("file/quarantined", {
+  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid() }),
+});

@@ -1,5 +1,5 @@
 import { inngest } from "./client";
-import { fileUploaded } from "./events";
+import { fileReady, fileUploaded } from "./events";
 import { recordProcessingOutcome, verifyStoredVersion } from "@/lib/files/processing";
 
 /**
@@ -12,7 +12,10 @@ export const processUploadedFile = inngest.createFunction(
     const { fileId, versionId } = event.data;
     const check = await step.run("verify-stored-object", () => verifyStoredVersion(fileId, versionId));
     const status = check.ok ? "ready" : "failed";
-    await step.run("record-outcome", () => recordProcessingOutcome(fileId, status, check.reason ?? null));
+    const outcome = await step.run("record-outcome", () => recordProcessingOutcome(fileId, status, check.reason ?? null));
+    if (outcome.changed && outcome.live && status === "ready") {
+      await step.sendEvent("announce-ready", fileReady.create({ fileId, ownerId: event.data.ownerId }));
+    }
     return { fileId, status };
   },
 );

@@ -29,6 +29,12 @@ const schema = z.object({
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
 
+  /** SSO through any OpenID Connect provider; on when all three are set. */
+  AUTH_OIDC_ISSUER: z.url().optional(),
+  AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  AUTH_OIDC_NAME: z.string().min(1).default("SSO"),
+
   ADMIN_EMAIL: z.email().default("admin@framevault.local"),
   ADMIN_PASSWORD: z.string().min(8).optional(),
 
@@ -48,6 +54,8 @@ const schema = z.object({
   RATE_LIMIT_UPLOAD_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_SIGNIN_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES: z.coerce.number().int().positive().default(100),
+  /** Lets webhooks reach loopback and private addresses (local receivers, tests); off in production. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   LOG_SQL: bool.default(false),
 });
 

@@ -4,3 +4,4 @@ export * from "./uploads";
 export * from "./audit";
 export * from "./api-keys";
 export * from "./rate-limits";
+export * from "./webhooks";

@@ -45,7 +45,7 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt.desc()),
-    uniqueIndex("webhook_deliveries_endpoint_source_key").on(t.endpointId, t.sourceEventId),
+    uniqueIndex("webhook_deliveries_source_endpoint_key").on(t.sourceEventId, t.endpointId),
   ],
 );
 

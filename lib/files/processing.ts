@@ -26,19 +26,27 @@ export async function verifyStoredVersion(fileId: string, versionId: string): Pr
   return { ok: true };
 }
 
-/** Sets the outcome of processing once; a re-run with the same outcome changes nothing. */
-export async function recordProcessingOutcome(fileId: string, status: FileStatus, reason: string | null = null): Promise<void> {
-  await getDb().transaction(async (tx) => {
+/**
+ * Sets the outcome of processing once; a re-run with the same outcome changes nothing. Says whether
+ * this call made the change and whether the file is live, so the caller announces it only once.
+ */
+export async function recordProcessingOutcome(
+  fileId: string,
+  status: FileStatus,
+  reason: string | null = null,
+): Promise<{ changed: boolean; live: boolean }> {
+  return getDb().transaction(async (tx) => {
     const updated = await tx
       .update(files)
       .set({ status, statusReason: reason, updatedAt: new Date() })
       .where(and(eq(files.id, fileId), eq(files.status, "processing")))
-      .returning({ id: files.id });
-    if (updated.length === 0) return;
+      .returning({ id: files.id, deletedAt: files.deletedAt });
+    if (updated.length === 0) return { changed: false, live: false };
     await recordAuditEvent(
       tx,
       { actor: { type: "system", name: "processing" } },
       { action: "file.processed", fileId, outcome: status === "ready" ? "success" : "failure", details: { status, reason } },
     );
+    return { changed: true, live: updated[0].deletedAt === null };
   });
 }
