@@ -75,3 +75,8 @@ export const signUploadRequestSchema = z.object({
   contentType: z.string().max(200).optional(),
 });
 export type SignUploadRequestInput = z.output<typeof signUploadRequestSchema>;
+
+export const downloadQuerySchema = z.object({
+  version: z.coerce.number().int().min(1).optional(),
+  disposition: z.enum(["attachment", "inline"]).default("attachment"),
+});

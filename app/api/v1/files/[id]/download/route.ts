@@ -1,17 +1,11 @@
 // GET /api/v1/files/{id}/download — stream the file (Range, ETag/304, safe Content-Disposition)
-import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { openFileDownload } from "@/lib/files/download";
-import { fileIdSchema } from "@/lib/files/schemas";
-
-const querySchema = z.object({
-  version: z.coerce.number().int().min(1).optional(),
-  disposition: z.enum(["attachment", "inline"]).default("attachment"),
-});
+import { downloadQuerySchema, fileIdSchema } from "@/lib/files/schemas";
 
 export const GET = withApi<{ id: string }>(
   async ({ req, ctx, params }) => {
-    const query = querySchema.parse(Object.fromEntries(req.nextUrl.searchParams.entries()));
+    const query = downloadQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams.entries()));
     return openFileDownload(ctx, fileIdSchema.parse(params.id), {
       version: query.version,
       disposition: query.disposition,

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+// Response shapes for the OpenAPI document. The API's serializers return exactly these fields; the
+// contract test compares real responses against them.
+const isoDate = z.iso.datetime({ offset: true });
+const nullableString = z.string().nullable();
+
+export const errorEnvelope = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const fileSummary = z
+  .object({
+    fileId: z.uuid(), filename: z.string(), size: z.number().int(), mimeType: z.string(), url: z.url(),
+    category: z.string(), tags: z.array(z.string()), uploadedAt: isoDate, lastModified: isoDate,
+    status: z.enum(["processing", "ready", "rejected", "quarantined", "failed"]), statusReason: nullableString,
+    ownerId: z.uuid(), cameraId: nullableString, siteId: nullableString, capturedAt: isoDate.nullable(),
+  });
+
+export const fileList = z
+  .object({
+    files: z.array(fileSummary),
+    pagination: z.object({ page: z.number().int(), limit: z.number().int(), total: z.number().int(), totalPages: z.number().int() }),
+  });
+
+export const fileDetail = fileSummary
+  .extend({
+    metadata: z.record(z.string(), z.unknown()), checksum: nullableString, storageTier: z.string(), lastAccessedAt: isoDate.nullable(),
+    versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean() })),
+  });
+
+export const uploadResult = z
+  .object({
+    fileId: z.uuid(), filename: z.string(), size: z.number().int(), mimeType: z.string(), url: z.url(),
+    metadata: z.record(z.string(), z.unknown()), uploadedAt: isoDate, status: z.string(),
+  });
+
+export const deleteResult = z.object({ success: z.boolean(), message: z.string(), deletedAt: isoDate });
+
+export const user = z
+  .object({ id: z.uuid(), email: z.email(), name: z.string(), role: z.enum(["user", "admin", "system", "auditor"]), disabled: z.boolean(), createdAt: isoDate });
+
+export const apiKey = z
+  .object({
+    id: z.uuid(), name: z.string(), prefix: z.string(), scopes: z.array(z.string()), cameraId: nullableString, keyPrefix: nullableString,
+    ownerId: z.uuid(), ownerEmail: nullableString, expiresAt: isoDate.nullable(), revokedAt: isoDate.nullable(), lastUsedAt: isoDate.nullable(), createdAt: isoDate,
+  });
+
+export const auditEvent = z
+  .object({
+    id: z.number().int(), seq: z.number().int(), occurredAt: isoDate, actorType: z.string(), actorId: nullableString, action: z.string(),
+    fileId: z.uuid().nullable(), outcome: z.enum(["success", "failure", "denied"]), ip: nullableString, userAgent: nullableString,
+    details: z.record(z.string(), z.unknown()), hash: nullableString,
+  });
+
+export const auditPage = z.object({ events: z.array(auditEvent), nextCursor: nullableString });
+export const auditVerification = z.object({ valid: z.boolean(), checked: z.number().int(), firstBrokenId: z.number().int().optional() });

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { createApiKeySchema } from "@/lib/api-keys/schemas";
+import { listAuditQuerySchema } from "@/lib/audit/schemas";
+import { downloadQuerySchema, listFilesQuerySchema } from "@/lib/files/schemas";
+import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
+import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
+import * as r from "./responses";
+
+export interface RouteDoc {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  tag: string;
+  permission: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** multipart/form-data upload instead of JSON. */
+  form?: boolean;
+  responses: Record<number, { description: string; schema?: z.ZodType; binary?: string }>;
+}
+
+const uploadForm = z.object({
+  file: z.string().meta({ format: "binary", description: "The image or video." }),
+  category: z.string().optional(),
+  tags: z.string().optional().meta({ description: "Comma-separated list or JSON array." }),
+  metadata: z.string().optional().meta({ description: "JSON object; cameraId and siteId are indexed." }),
+});
+
+/** Every /api/v1 route. The contract test fails when a route handler exists that is not listed here. */
+export const API_ROUTES: RouteDoc[] = [
+  { method: "post", path: "/api/v1/files/upload", tag: "Files", summary: "Upload a file (streamed to storage)", permission: "files.write", body: uploadForm, form: true,
+    responses: { 201: { description: "Stored; processing starts", schema: r.uploadResult }, 413: { description: "Too large or over quota" }, 415: { description: "Type not accepted" } } },
+  { method: "get", path: "/api/v1/files", tag: "Files", summary: "List files", permission: "files.read", query: listFilesQuerySchema,
+    responses: { 200: { description: "A page of files", schema: r.fileList } } },
+  { method: "get", path: "/api/v1/files/{id}", tag: "Files", summary: "File information with versions", permission: "files.read",
+    responses: { 200: { description: "The file", schema: r.fileDetail }, 404: { description: "No such file, or not yours" } } },
+  { method: "delete", path: "/api/v1/files/{id}", tag: "Files", summary: "Move a file to the trash", permission: "files.delete",
+    responses: { 200: { description: "Moved to the trash", schema: r.deleteResult }, 404: { description: "No such file" }, 409: { description: "Under legal hold" } } },
+  { method: "get", path: "/api/v1/files/{id}/download", tag: "Files", summary: "Download (Range, If-None-Match, version)", permission: "files.read", query: downloadQuerySchema,
+    responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 304: { description: "Not modified" }, 404: { description: "No such file or version" }, 416: { description: "Range not satisfiable" } } },
+  { method: "get", path: "/api/v1/files/{id}/audit-events", tag: "Files", summary: "A file's audit trail", permission: "files.read", query: listAuditQuerySchema.omit({ fileId: true, actor: true }),
+    responses: { 200: { description: "Events, newest first", schema: r.auditPage } } },
+  { method: "get", path: "/api/v1/users", tag: "Users", summary: "List users", permission: "users.read",
+    responses: { 200: { description: "All users", schema: z.object({ users: z.array(r.user) }) } } },
+  { method: "post", path: "/api/v1/users", tag: "Users", summary: "Create a user", permission: "users.manage", body: createUserSchema,
+    responses: { 201: { description: "Created", schema: r.user }, 409: { description: "Email taken" } } },
+  { method: "patch", path: "/api/v1/users/{id}", tag: "Users", summary: "Change name, role or disabled state", permission: "users.manage", body: updateUserSchema,
+    responses: { 200: { description: "Updated", schema: r.user } } },
+  { method: "get", path: "/api/v1/api-keys", tag: "API keys", summary: "List API keys (own; all for admins)", permission: "api_keys.manage",
+    responses: { 200: { description: "Keys, never their secrets", schema: z.object({ apiKeys: z.array(r.apiKey) }) } } },
+  { method: "post", path: "/api/v1/api-keys", tag: "API keys", summary: "Create an API key; the secret is in this response only", permission: "api_keys.manage", body: createApiKeySchema,
+    responses: { 201: { description: "Created", schema: r.apiKey.extend({ secret: z.string() }) } } },
+  { method: "delete", path: "/api/v1/api-keys/{id}", tag: "API keys", summary: "Revoke an API key", permission: "api_keys.manage",
+    responses: { 200: { description: "Revoked", schema: r.apiKey } } },
+  { method: "get", path: "/api/v1/audit-events", tag: "Audit", summary: "Audit events, newest first", permission: "audit.read", query: listAuditQuerySchema,
+    responses: { 200: { description: "A page of events", schema: r.auditPage } } },
+  { method: "get", path: "/api/v1/audit-events/verify", tag: "Audit", summary: "Verify the hash chain", permission: "audit.read",
+    responses: { 200: { description: "Verification result", schema: r.auditVerification } } },
+  { method: "get", path: "/api/v1/audit-events/export", tag: "Audit", summary: "Export events as CSV", permission: "audit.read", query: listAuditQuerySchema.omit({ cursor: true, limit: true }),
+    responses: { 200: { description: "CSV, oldest first", binary: "text/csv" } } },
+  { method: "get", path: "/api/v1/webhooks", tag: "Webhooks", summary: "List webhook endpoints", permission: "webhooks.manage",
+    responses: { 200: { description: "Endpoints" } } },
+  { method: "post", path: "/api/v1/webhooks", tag: "Webhooks", summary: "Register an endpoint; its signing secret is in this response only", permission: "webhooks.manage", body: createWebhookSchema,
+    responses: { 201: { description: "Registered" } } },
+  { method: "patch", path: "/api/v1/webhooks/{id}", tag: "Webhooks", summary: "Change events or pause an endpoint", permission: "webhooks.manage", body: updateWebhookSchema,
+    responses: { 200: { description: "Updated" } } },
+  { method: "delete", path: "/api/v1/webhooks/{id}", tag: "Webhooks", summary: "Remove an endpoint", permission: "webhooks.manage",
+    responses: { 204: { description: "Removed" } } },
+  { method: "get", path: "/api/v1/webhooks/{id}/deliveries", tag: "Webhooks", summary: "Recent deliveries of an endpoint", permission: "webhooks.manage", query: listDeliveriesQuerySchema,
+    responses: { 200: { description: "Deliveries with status and attempts" } } },
+];
