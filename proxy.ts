@@ -12,5 +12,5 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/", "/files/:path*", "/upload/:path*", "/admin/:path*"],
+  matcher: ["/", "/files/:path*", "/upload/:path*", "/admin/:path*", "/audit/:path*", "/settings/:path*", "/docs/:path*"],
 };

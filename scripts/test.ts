@@ -38,6 +38,12 @@ const appEnv: Record<string, string> = {
   USER_QUOTA_BYTES: String(64 * MiB),
   // Low enough for the tests to reach; the whole suite signs in from one address, hence the IP ceiling.
   RATE_LIMIT_UPLOAD_PER_MINUTE: "60",
+  // SSO configured against an issuer that is never contacted: the sign-in page must offer it.
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+  AUTH_OIDC_ISSUER: "https://sso.example.test",
+  AUTH_OIDC_CLIENT_ID: "framevault-test",
+  AUTH_OIDC_CLIENT_SECRET: "not-a-secret",
+  AUTH_OIDC_NAME: "Example SSO",
   RATE_LIMIT_SIGNIN_PER_15_MINUTES: "5",
   RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES: "10000",
   NODE_ENV: "production",

@@ -18,7 +18,9 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(can("files.write") ? [{ href: "/upload", label: "Upload" }] : []),
     ...(can("audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
     ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
+    ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
     ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
+    { href: "/docs/api", label: "API docs" },
   ];
   return (
     <>

@@ -40,6 +40,11 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   return {};
 }
 
+// Server action: starts SSO; the identity provider and the signIn callback decide who gets in.
+export async function signInWithSsoAction(form: FormData): Promise<void> {
+  await signIn("oidc", { redirectTo: safeCallback(String(form.get("callbackUrl") ?? "")) });
+}
+
 // Server action: signing out needs no permission; it only ends the caller's own session.
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/sign-in" });

@@ -3,7 +3,9 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import type { Role } from "@/db/schema";
+import { oidcProvider, oidcSettings } from "./oidc";
 import { authenticateWithPassword } from "./sign-in";
+import { accountForSsoSignIn, localAccountForEmail } from "./sso";
 
 declare module "next-auth" {
   interface Session {
@@ -24,7 +26,9 @@ class SignInRefused extends CredentialsSignin {
 
 const credentialsSchema = z.object({ email: z.email(), password: z.string().min(1).max(1024) });
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const sso = oidcSettings(env());
+  return {
   secret: env().AUTH_SECRET,
   trustHost: true,
   // Credentials sign-in requires JWT sessions in Auth.js; the role is re-read from the database on
@@ -43,10 +47,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
     }),
+    ...(sso ? [oidcProvider(sso)] : []),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user) {
+    async signIn({ account, profile }) {
+      if (account?.provider !== "oidc") return true;
+      // Only an address the identity provider vouches for may be linked to an account.
+      if (typeof profile?.email !== "string" || profile.email_verified === false) return false;
+      return (await accountForSsoSignIn(profile.email, typeof profile.name === "string" ? profile.name : null)) !== null;
+    },
+    async jwt({ token, user, account, profile }) {
+      if (account?.provider === "oidc" && typeof profile?.email === "string") {
+        const local = await localAccountForEmail(profile.email);
+        if (local) {
+          token.sub = local.id;
+          token.role = local.role;
+        }
+      } else if (user) {
         token.sub = user.id;
         token.role = user.role;
       }
@@ -58,4 +75,5 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       return session;
     },
   },
-}));
+  };
+});

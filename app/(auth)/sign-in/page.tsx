@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
+import { signInWithSsoAction } from "@/lib/auth/actions";
+import { oidcSettings } from "@/lib/auth/oidc";
+import { env } from "@/lib/env";
 import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -9,6 +12,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const session = await auth();
   if (session?.user) redirect("/");
   const { callbackUrl } = await searchParams;
+  const sso = oidcSettings(env());
   return (
     <div className="auth-wrap">
       <div className="card auth-card stack">
@@ -21,6 +25,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="muted" style={{ margin: "4px 0 0" }}>Snapshots and clips from your counting cameras.</p>
         </div>
         <SignInForm callbackUrl={callbackUrl} />
+        {sso && (
+          <>
+            <div className="row muted" style={{ justifyContent: "center", fontSize: 12 }}>or</div>
+            <form action={signInWithSsoAction}>
+              <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
+              <button className="btn" type="submit" style={{ width: "100%" }}>{`Sign in with ${sso.name}`}</button>
+            </form>
+          </>
+        )}
       </div>
     </div>
   );

@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "@/db/schema";
+import { actorHas, type Actor } from "@/lib/auth/actor";
+import { API_ROUTES, type RouteDoc } from "@/lib/openapi/routes";
+import { adminSignIn, anonymous, apiUpload, newUser, sessionFromCookie, type Session } from "@/scripts/testing/client";
+import { makeJpeg } from "@/scripts/testing/fixtures";
+
+// Every /api/v1 operation x every kind of caller x own/other's resource, each with the status the
+// permission table says it must get. Routes come from the same list that documents the API.
+
+interface Caller {
+  name: string;
+  session: Session;
+  /** The account whose resources count as "own". */
+  account: { id: string; session: Session } | null;
+  actor: Actor | null;
+}
+
+const OWNED: Record<string, "file" | "apiKey" | "user" | undefined> = {
+  "/api/v1/files/{id}": "file",
+  "/api/v1/files/{id}/download": "file",
+  "/api/v1/files/{id}/audit-events": "file",
+  "/api/v1/api-keys/{id}": "apiKey",
+  "/api/v1/users/{id}": "user",
+};
+
+function keySession(secret: string): Session {
+  const base = sessionFromCookie("");
+  const auth = (init: RequestInit = {}) => ({ ...init, headers: { authorization: `Bearer ${secret}`, ...(init.headers as Record<string, string>) } });
+  return { ...base, fetch: (p, init) => base.fetch(p, auth(init)), json: (p, init = {}) => base.json(p, { ...init, ...auth(init as RequestInit) }) as never };
+}
+
+const callers: Caller[] = [];
+let other: { id: string; session: Session };
+const sharedFiles = new Map<string, string>();
+
+async function roleCaller(role: Role): Promise<Caller> {
+  const u = await newUser(role);
+  return { name: role, session: u.session, account: u, actor: { type: "user", userId: u.id, role, email: u.email } };
+}
+
+async function keyCaller(role: Role, scopes: string[]): Promise<Caller> {
+  const u = await newUser(role);
+  const admin = await adminSignIn();
+  const created = await admin.json("/api/v1/api-keys", { method: "POST", body: { name: `matrix ${role}`, scopes, ownerId: u.id } });
+  expect(created.status).toBe(201);
+  const actor: Actor = { type: "apiKey", keyId: created.body.id, userId: u.id, role, scopes, cameraId: null, filenamePrefix: null };
+  return { name: `${role} key [${scopes.join(",")}]`, session: keySession(created.body.secret), account: u, actor };
+}
+
+beforeAll(async () => {
+  other = await newUser();
+  callers.push({ name: "anonymous", session: anonymous, account: null, actor: null });
+  for (const role of ["user", "admin", "system", "auditor"] as Role[]) callers.push(await roleCaller(role));
+  for (const [role, scopes] of [["user", ["files:read"]], ["user", ["files:write"]], ["user", ["files:delete"]], ["auditor", ["audit:read"]], ["admin", ["admin"]], ["system", ["files:read", "files:write", "files:delete"]]] as [Role, string[]][]) {
+    callers.push(await keyCaller(role, scopes));
+  }
+}, 120_000);
+
+async function uploadFor(owner: { session: Session }): Promise<string> {
+  return (await apiUpload(owner.session, { name: "m.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) })).body.fileId;
+}
+
+/** A resource for one case: fresh where the case changes it, shared where it only reads. */
+async function resourceId(kind: string | undefined, owner: { id: string; session: Session }, mutates: boolean): Promise<string> {
+  if (kind === "file" && mutates) return uploadFor(owner);
+  if (kind === "file") {
+    if (!sharedFiles.has(owner.id)) sharedFiles.set(owner.id, await uploadFor(owner));
+    return sharedFiles.get(owner.id)!;
+  }
+  if (kind === "user") return owner.id;
+  if (kind === "apiKey") {
+    const admin = await adminSignIn();
+    const role = (callers.find((c) => c.account?.id === owner.id)?.actor as { role?: Role } | null)?.role;
+    const created = await admin.json("/api/v1/api-keys", { method: "POST", body: { name: "victim", scopes: [role === "auditor" ? "audit:read" : "files:read"], ownerId: owner.id } });
+    expect(created.status).toBe(201);
+    return created.body.id;
+  }
+  // Webhook endpoints belong to no one: admins manage them all.
+  const admin = await adminSignIn();
+  // Subscribed to an event these tests never cause, so no delivery is attempted.
+  return (await admin.json("/api/v1/webhooks", { method: "POST", body: { url: "https://hooks.example.com/fv", events: ["file.quarantined"] } })).body.id;
+}
+
+async function requestFor(route: RouteDoc, caller: Caller, id: string) {
+  const path = route.path.replace("{id}", id);
+  if (route.form) return apiUpload(caller.session, { name: "n.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) });
+  const bodies: Record<string, Record<string, unknown>> = {
+    "post /api/v1/users": { email: `m-${randomUUID()}@matrix.test`, password: "matrix-password", name: "M" },
+    "patch /api/v1/users/{id}": { name: "Renamed" },
+    "post /api/v1/api-keys": { name: "k", scopes: [caller.actor && "role" in caller.actor && caller.actor.role === "auditor" ? "audit:read" : "files:read"] },
+    "post /api/v1/webhooks": { url: "https://hooks.example.com/fv", events: ["file.quarantined"] },
+    "patch /api/v1/webhooks/{id}": { active: false },
+  };
+  const body = bodies[`${route.method} ${route.path}`];
+  const res = await caller.session.fetch(path, {
+    method: route.method.toUpperCase(),
+    ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
+  });
+  await res.arrayBuffer();
+  return { status: res.status };
+}
+
+function expectedStatus(route: RouteDoc, caller: Caller, variant: "own" | "other"): number {
+  if (!caller.actor) return 401;
+  if (!actorHas(caller.actor, route.permission as never)) return 403;
+  const kind = OWNED[route.path];
+  if (variant === "other" && kind === "file" && !actorHas(caller.actor, "files.manage_all")) return 404;
+  if (variant === "other" && kind === "apiKey" && !actorHas(caller.actor, "api_keys.manage_all")) return 404;
+  return Number(Object.keys(route.responses).find((s) => s.startsWith("2")));
+}
+
+describe("authorisation matrix", () => {
+  it("gives every route, caller and ownership the status the permission table promises", async () => {
+    const failures: string[] = [];
+    let cases = 0;
+    for (const route of API_ROUTES) {
+      const kind = OWNED[route.path] ?? (route.path.includes("{id}") ? "webhook" : undefined);
+      const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
+      for (const caller of callers) {
+        for (const variant of variants) {
+          const owner = variant === "own" && caller.account ? caller.account : other;
+          const id = kind ? await resourceId(kind, owner, route.method !== "get") : "";
+          const want = expectedStatus(route, caller, variant);
+          const { status } = await requestFor(route, caller, id);
+          cases++;
+          if (status !== want) failures.push(`${route.method.toUpperCase()} ${route.path} as ${caller.name} (${variant}): got ${status}, want ${want}`);
+        }
+      }
+    }
+    console.log(`authorisation matrix: ${cases} cases, ${failures.length} mismatches`);
+    expect(failures).toEqual([]);
+    expect(cases).toBeGreaterThan(200);
+  }, 300_000);
+});
