@@ -1,0 +1,94 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import sharp, { type Sharp } from "sharp";
+import { parseExif, type ExifFacts } from "./exif";
+
+export interface ImageMetadata extends ExifFacts {
+  /** As displayed, i.e. after the EXIF orientation is applied (a portrait phone photo is taller than wide). */
+  width: number;
+  height: number;
+  /** sharp's name for the decoded format: "jpeg", "png", "webp", "heif" (HEIC and AVIF), ... */
+  format: string;
+  /** EXIF orientation 1–8 when the file carries one. */
+  orientation?: number;
+}
+
+export interface ImageVariant {
+  data: Buffer;
+  width: number;
+  height: number;
+  contentType: "image/webp";
+}
+
+export type ImageOutputFormat = "webp" | "avif" | "jpeg" | "png";
+
+export const THUMBNAIL_MAX_SIDE = 320;
+export const PREVIEW_MAX_SIDE = 1600;
+
+/**
+ * sharp collects a streamed input whole before decoding anyway (libvips needs random access for most
+ * formats), so reading it into a Buffer first costs nothing more and gives the stream's errors a
+ * place to land; MAX_UPLOAD_BYTES bounds the size. sharp's pixel limit guards against decompression bombs.
+ */
+async function loadWhole(input: Buffer | Readable): Promise<Sharp> {
+  if (Buffer.isBuffer(input)) return sharp(input);
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(chunk as Buffer);
+  return sharp(Buffer.concat(chunks));
+}
+
+export async function extractImageMetadata(input: Buffer | Readable): Promise<ImageMetadata> {
+  const meta = await (await loadWhole(input)).metadata();
+  if (!meta.format || !meta.width || !meta.height) throw new Error("The image has no readable dimensions.");
+  const result: ImageMetadata = {
+    width: meta.autoOrient?.width ?? meta.width,
+    height: meta.autoOrient?.height ?? meta.height,
+    format: meta.format,
+    ...(await parseExif(meta.exif)),
+  };
+  if (meta.orientation) result.orientation = meta.orientation;
+  return result;
+}
+
+/**
+ * A thumbnail for grids and a preview for the viewer, both WebP, upright and without metadata:
+ * a variant may be shown to people who should not learn where a photo was taken.
+ */
+export async function makeImageVariants(input: Buffer | Readable): Promise<{ thumbnail: ImageVariant; preview: ImageVariant }> {
+  const source = await loadWhole(input);
+  const [thumbnail, preview] = await Promise.all([
+    renderVariant(source.clone(), THUMBNAIL_MAX_SIDE, 75),
+    renderVariant(source.clone(), PREVIEW_MAX_SIDE, 82),
+  ]);
+  return { thumbnail, preview };
+}
+
+async function renderVariant(pipeline: Sharp, maxSide: number, quality: number): Promise<ImageVariant> {
+  const { data, info } = await pipeline
+    .autoOrient()
+    .resize({ width: maxSide, height: maxSide, fit: "inside", withoutEnlargement: true })
+    .webp({ quality })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, contentType: "image/webp" };
+}
+
+/**
+ * A streaming conversion for downloads in another format. Orientation is applied because the output
+ * carries no EXIF (so no location either), and PNG stays lossless: `quality` applies to lossy formats.
+ */
+export function convertImage(input: Readable, options: { format: ImageOutputFormat; quality?: number }): Sharp {
+  const quality = options.quality ?? 80;
+  const pipeline = sharp().autoOrient();
+  input.once("error", (err) => pipeline.destroy(err));
+  input.pipe(pipeline);
+  switch (options.format) {
+    case "webp":
+      return pipeline.webp({ quality });
+    case "avif":
+      return pipeline.avif({ quality });
+    case "jpeg":
+      return pipeline.jpeg({ quality, mozjpeg: true });
+    case "png":
+      return pipeline.png();
+  }
+}
