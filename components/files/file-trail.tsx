@@ -7,6 +7,7 @@ import type { ApiAuditEvent } from "@/lib/audit/query";
 const LABELS: Record<string, string> = {
   "file.upload": "Uploaded",
   "file.download": "Downloaded",
+  "file.view": "Viewed",
   "file.processed": "Processed",
   "file.delete": "Moved to trash",
 };

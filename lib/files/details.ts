@@ -10,10 +10,11 @@ import { announceFileEvent } from "./events";
 import { findVisibleFile, listVersions } from "./lookup";
 import { toFileDetail } from "./serialize";
 
-/** `GET /api/v1/files/{id}`: full information, versions included. */
+/** `GET /api/v1/files/{id}`: full information, versions included. Each look is audited as a view. */
 export async function getFileDetail(ctx: ServiceContext, fileId: string) {
   const file = await findVisibleFile(ctx, fileId);
   const versions = await listVersions(file.id);
+  await getDb().transaction((tx) => recordAuditEvent(tx, ctx, { action: "file.view", fileId: file.id }));
   return toFileDetail(file, versions);
 }
 

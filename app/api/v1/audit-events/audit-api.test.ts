@@ -21,15 +21,16 @@ describe("audit trail of a file", () => {
   it("records exactly the events of each operation, in order, with actor, IP and user agent", async () => {
     const up = await apiUpload(owner.session, { name: "door.jpg", type: "image/jpeg", bytes: await makeJpeg() });
     fileId = up.body.fileId;
-    await waitForStatus(async () => (await owner.session.json(`/api/v1/files/${fileId}`)).body.status, "ready");
+    await waitForStatus(async () => (await testSql()`select status from files where id = ${fileId}`)[0].status, "ready");
     expect(await trail(fileId)).toEqual(["file.upload", "file.processed"]);
+    expect((await owner.session.json(`/api/v1/files/${fileId}`)).status).toBe(200);
 
     const dl = await owner.session.fetch(`/api/v1/files/${fileId}/download`, { headers: { "x-forwarded-for": "203.0.113.7", "user-agent": "camera-agent/1.0" } });
     const etag = dl.headers.get("etag")!;
     await dl.arrayBuffer();
     await (await owner.session.fetch(`/api/v1/files/${fileId}/download`, { headers: { "if-none-match": etag } })).arrayBuffer();
     await owner.session.json(`/api/v1/files/${fileId}`, { method: "DELETE" });
-    expect(await trail(fileId)).toEqual(["file.upload", "file.processed", "file.download", "file.download", "file.delete"]);
+    expect(await trail(fileId)).toEqual(["file.upload", "file.processed", "file.view", "file.download", "file.download", "file.delete"]);
 
     const events = (await auditor.session.json(`/api/v1/audit-events?fileId=${fileId}&action=file.download`)).body.events;
     const first = events.at(-1);
@@ -78,7 +79,7 @@ describe("/api/v1/audit-events access", () => {
     expect(res.headers.get("content-type")).toContain("text/csv");
     const lines = (await res.text()).trim().split("\n");
     expect(lines[0]).toBe("id,seq,occurredAt,actorType,actorId,action,fileId,outcome,ip,userAgent,details,hash");
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     expect(lines[1]).toContain("file.upload");
   });
 });
