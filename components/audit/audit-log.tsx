@@ -54,7 +54,7 @@ export function AuditLog() {
         <a className="btn" href={`/api/v1/audit-events/export?${params}`} download>Export CSV</a>
       </div>
       <VerificationBanner />
-      <form className="card toolbar" style={{ gridTemplateColumns: "repeat(3, minmax(0, 1fr)) repeat(2, minmax(0, 1fr)) auto" }} onSubmit={apply} aria-label="Filter events">
+      <form className="card toolbar toolbar-filters" onSubmit={apply} aria-label="Filter events">
         <div className="field"><label htmlFor="f-actor">Actor id</label><input id="f-actor" name="actor" className="input" placeholder="user id" /></div>
         <div className="field"><label htmlFor="f-action">Action</label><input id="f-action" name="action" className="input" placeholder="e.g. file.download" /></div>
         <div className="field"><label htmlFor="f-outcome">Outcome</label>
@@ -81,7 +81,7 @@ export function AuditLog() {
                   <td style={{ whiteSpace: "nowrap" }}>{new Date(e.occurredAt).toLocaleString()}</td>
                   <td className="mono">{e.action}</td>
                   <td><span className={`badge ${e.outcome === "success" ? "badge-ready" : "badge-failed"}`}>{e.outcome}</span></td>
-                  <td className="mono" title={e.userAgent ?? undefined}>{e.actorType}{e.actorId ? `:${e.actorId.slice(0, 8)}` : ""}</td>
+                  <td className="mono" title={e.userAgent ?? undefined}>{e.actorType === "system" ? e.actorId : `${e.actorType}${e.actorId ? `:${e.actorId.slice(0, 8)}` : ""}`}</td>
                   <td className="mono">{e.fileId ? <Link href={`/files/${e.fileId}`}>{e.fileId.slice(0, 8)}</Link> : "—"}</td>
                   <td className="mono">{e.ip ?? "—"}</td>
                 </tr>

@@ -53,7 +53,7 @@ function CreateKeyForm({ scopes, onCreated }: { scopes: string[]; onCreated: (se
     <form className="card stack" onSubmit={submit} aria-labelledby="new-key-h">
       <h2 id="new-key-h" style={{ margin: 0 }}>Create a key</h2>
       {create.isError && <Alert>{create.error.message}</Alert>}
-      <div className="form-grid" style={{ gridTemplateColumns: "repeat(3, minmax(0, 1fr))" }}>
+      <div className="form-grid form-grid-3">
         <div className="field"><label htmlFor="k-name">Name</label><input id="k-name" name="name" className="input" required placeholder="e.g. entrance edge box" /></div>
         <div className="field"><label htmlFor="k-camera">Limit to camera (optional)</label><input id="k-camera" name="cameraId" className="input" placeholder="camera id" /></div>
         <div className="field"><label htmlFor="k-expires">Expires (optional)</label><input id="k-expires" name="expiresAt" type="datetime-local" className="input" /></div>
