@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeys, users, type ApiKey } from "@/db/schema";
 import { badRequest, forbidden, notFound } from "@/lib/api/errors";
@@ -57,11 +57,12 @@ export async function createApiKey(ctx: ServiceContext, input: CreateApiKeyInput
 export async function listApiKeys(ctx: ServiceContext) {
   const self = owningUserId(ctx.actor);
   const all = actorHas(ctx.actor, "api_keys.manage_all");
+  if (!all && !self) return { apiKeys: [] };
   const rows = await getDb()
     .select({ key: apiKeys, ownerEmail: users.email })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.ownerId))
-    .where(all ? undefined : eq(apiKeys.ownerId, self ?? "00000000-0000-0000-0000-000000000000"))
+    .where(all ? undefined : eq(apiKeys.ownerId, self!))
     .orderBy(desc(apiKeys.createdAt));
   return { apiKeys: rows.map((r) => toPublicApiKey({ ...r.key, ownerEmail: r.ownerEmail })) };
 }
@@ -73,7 +74,7 @@ export async function revokeApiKey(ctx: ServiceContext, keyId: string) {
     const [key] = await tx
       .select()
       .from(apiKeys)
-      .where(and(eq(apiKeys.id, keyId), all ? undefined : eq(apiKeys.ownerId, self ?? "")))
+      .where(and(eq(apiKeys.id, keyId), all ? undefined : self ? eq(apiKeys.ownerId, self) : sql`false`))
       .for("update");
     if (!key) throw notFound("API key");
     const revokedAt = key.revokedAt ?? new Date();
