@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/components/ui/api";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
+import { revokeApiKeyAction } from "@/lib/api-keys/actions";
 import type { PublicApiKey } from "@/lib/api-keys/manage";
 
 const SCOPE_LABELS: Record<string, string> = {
@@ -78,7 +79,11 @@ export function ApiKeysManager({ grantableScopes, showOwner }: { grantableScopes
   const [secret, setSecret] = useState<string | null>(null);
   const keys = useQuery({ queryKey: ["api-keys"], queryFn: () => apiFetch<{ apiKeys: PublicApiKey[] }>("/api/v1/api-keys") });
   const revoke = useMutation({
-    mutationFn: (id: string) => apiFetch(`/api/v1/api-keys/${id}`, { method: "DELETE" }),
+    mutationFn: async (id: string) => {
+      const result = await revokeApiKeyAction(id);
+      if (!result.ok) throw new Error(result.error.message);
+      return result.data;
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["api-keys"] }),
   });
   return (

@@ -10,8 +10,8 @@ import type { Actor, RequestInfo } from "@/lib/auth/actor";
  * A Bearer API key when one is sent, otherwise the signed-in user, re-read from the database so role
  * changes and disabled accounts apply at once.
  */
-export async function resolveActor(req: Request, info: RequestInfo): Promise<Actor | null> {
-  const authorization = req.headers.get("authorization");
+export async function resolveActor(headers: Headers, info: RequestInfo): Promise<Actor | null> {
+  const authorization = headers.get("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) return authenticateApiKey(authorization.slice(7).trim(), info);
   const session = await auth();
   const userId = session?.user?.id;

@@ -24,7 +24,7 @@ export function withApi<P = Record<string, never>>(
     const info = requestInfo(req);
     let response: Response;
     try {
-      const actor = await resolveActor(req, info);
+      const actor = await resolveActor(req.headers, info);
       if (!actor) throw unauthorized();
       // Per actor, so one busy camera or user never slows down another; per address as a ceiling.
       await enforceRateLimit("api", [`actor:${actorId(actor)}`, info.ip && `ip:${info.ip}`]);
@@ -40,15 +40,17 @@ export function withApi<P = Record<string, never>>(
   };
 }
 
-export function errorResponse(err: unknown, requestId: string): Response {
-  if (err instanceof ApiError) {
-    return NextResponse.json(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
-  }
-  if (err instanceof ZodError) {
-    return NextResponse.json(errorBody("validation_failed", z.prettifyError(err)), { status: 400 });
-  }
+/** The status and envelope for any thrown error; unexpected ones are logged and hidden from the caller. */
+export function describeError(err: unknown, requestId: string) {
+  if (err instanceof ApiError) return { status: err.status, body: errorBody(err.code, err.message), headers: err.headers };
+  if (err instanceof ZodError) return { status: 400, body: errorBody("validation_failed", z.prettifyError(err)), headers: {} };
   logger.error({ err, requestId }, "unhandled API error");
-  return NextResponse.json(errorBody("internal_error", `Something went wrong (request ${requestId}).`), { status: 500 });
+  return { status: 500, body: errorBody("internal_error", `Something went wrong (request ${requestId}).`), headers: {} };
+}
+
+export function errorResponse(err: unknown, requestId: string): Response {
+  const { status, body, headers } = describeError(err, requestId);
+  return NextResponse.json(body, { status, headers });
 }
 
 /** Reads a JSON body; malformed JSON is the client's mistake, not a 500. */

@@ -1,0 +1,33 @@
+import "server-only";
+import { headers } from "next/headers";
+import { actorHas, actorId, type Actor, type ServiceContext } from "@/lib/auth/actor";
+import type { Permission } from "@/lib/auth/permissions";
+import { enforceRateLimit } from "@/lib/rate-limit/limits";
+import { forbidden, unauthorized } from "./errors";
+import { requestInfo } from "./request-info";
+import { resolveActor } from "./resolve-actor";
+import { describeError } from "./with-api";
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+/**
+ * The server-action twin of `withApi`: resolve the caller from the session, apply the rate limit,
+ * check the permission, and return failures in the same `{ code, message }` shape instead of throwing.
+ */
+export function withAction<A extends unknown[], T>(
+  action: (ctx: ServiceContext & { actor: Actor }, ...args: A) => Promise<T>,
+  opts: { permission: Permission },
+) {
+  return async (...args: A): Promise<ActionResult<T>> => {
+    const info = requestInfo(await headers());
+    try {
+      const actor = await resolveActor(await headers(), info);
+      if (!actor) throw unauthorized();
+      await enforceRateLimit("api", [`actor:${actorId(actor)}`, info.ip && `ip:${info.ip}`]);
+      if (!actorHas(actor, opts.permission)) throw forbidden();
+      return { ok: true, data: await action({ actor, request: info }, ...args) };
+    } catch (err) {
+      return { ok: false, error: describeError(err, info.requestId).body.error };
+    }
+  };
+}
