@@ -13,7 +13,10 @@ test.beforeEach(async ({ page }) => {
 
 test("an API key is shown once, works as a Bearer token, and stops working when revoked in the UI", async ({ page, request }) => {
   await page.getByRole("link", { name: "API keys" }).click();
+  await expect(page).toHaveURL(/\/settings\/api-keys$/);
+  await expect(page.getByRole("heading", { name: "Create a key" })).toBeVisible();
   await page.getByLabel("Name").fill("e2e edge box");
+  await expect(page.getByLabel("Name")).toHaveValue("e2e edge box");
   await page.getByRole("button", { name: "Create key" }).click();
   const secret = (await page.getByTestId("new-key-secret").textContent())!.trim();
   expect(secret).toMatch(/^fvk_/);
@@ -33,8 +36,10 @@ test("an API key is shown once, works as a Bearer token, and stops working when 
 
 test("the audit page shows a verified chain, filters events and exports them", async ({ page }) => {
   await page.getByRole("link", { name: "Audit" }).click();
+  await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByTestId("audit-verified")).toContainText("Hash chain intact");
   await page.getByLabel("Action").fill("api_key.revoke");
+  await expect(page.getByLabel("Action")).toHaveValue("api_key.revoke");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("audit-row").first()).toContainText("api_key.revoke");
   const download = page.waitForEvent("download");
