@@ -22,3 +22,8 @@ export const fileReady = eventType("file/ready", {
 export const fileQuarantined = eventType("file/quarantined", {
   schema: z.object({ fileId: z.uuid(), ownerId: z.uuid() }),
 });
+
+/** Processing finished, whatever the outcome (ready, rejected, quarantined). */
+export const fileProcessed = eventType("file/processed", {
+  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid(), status: z.enum(["ready", "rejected", "quarantined", "failed"]) }),
+});

@@ -1,6 +1,7 @@
 import { deliverWebhook } from "./deliver-webhook";
 import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
+import { resendStalledProcessing } from "./resend-stalled-processing";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, fanOutWebhooks, deliverWebhook];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook];

@@ -1,21 +1,65 @@
 import { inngest } from "./client";
-import { fileReady, fileUploaded } from "./events";
-import { recordProcessingOutcome, verifyStoredVersion } from "@/lib/files/processing";
+import { fileProcessed, fileQuarantined, fileReady, fileUploaded } from "./events";
+import type { FileStatus } from "@/db/schema";
+import { deduplicateVersion } from "@/lib/files/blobs";
+import { extractStoredMediaInfo, makeStoredVariants } from "@/lib/files/media";
+import { hashStoredVersion, recordProcessingOutcome, scanStoredVersion, sniffStoredVersion, verifyStoredVersion } from "@/lib/files/processing";
+import { runJobStep, type JobRef } from "@/lib/jobs/track";
 
 /**
- * Runs after every upload. Each step calls one lib function and is safe to repeat, because a retry
- * replays the function from the top.
+ * Runs after every upload (and again when the sweep or an admin re-sends it). Each step calls one lib
+ * function, records its progress in processing_jobs, and is safe to repeat: a retry replays the
+ * function from the top, and a re-sent event starts it over on whatever the last run left behind.
  */
 export const processUploadedFile = inngest.createFunction(
-  { id: "process-uploaded-file", name: "Process uploaded file", retries: 4, triggers: [fileUploaded] },
-  async ({ event, step }) => {
-    const { fileId, versionId } = event.data;
-    const check = await step.run("verify-stored-object", () => verifyStoredVersion(fileId, versionId));
-    const status = check.ok ? "ready" : "failed";
-    const outcome = await step.run("record-outcome", () => recordProcessingOutcome(fileId, status, check.reason ?? null));
-    if (outcome.changed && outcome.live && status === "ready") {
-      await step.sendEvent("announce-ready", fileReady.create({ fileId, ownerId: event.data.ownerId }));
+  {
+    id: "process-uploaded-file",
+    name: "Process uploaded file",
+    retries: 4,
+    triggers: [fileUploaded],
+    onFailure: async ({ event, error, step }) => {
+      const { fileId, versionId, ownerId } = event.data.event.data;
+      const outcome = await step.run("record-failure", () =>
+        recordProcessingOutcome(fileId, "failed", `Processing failed: ${error.message}`.slice(0, 1000), versionId),
+      );
+      if (outcome.changed) await step.sendEvent("announce-processed", fileProcessed.create({ fileId, ownerId, status: "failed" }));
+    },
+  },
+  async ({ event, step, attempt }) => {
+    const { fileId, versionId, ownerId } = event.data;
+    const job: JobRef = { kind: "process-file", fileId, versionId };
+    const tracked = <T>(name: string, work: () => Promise<T>) => step.run(name, () => runJobStep(job, name, attempt, work));
+
+    const finish = async (status: Exclude<FileStatus, "processing">, reason: string | null = null) => {
+      const outcome = await tracked("record-outcome", () => recordProcessingOutcome(fileId, status, reason, versionId));
+      if (outcome.changed) {
+        await step.sendEvent("announce-processed", fileProcessed.create({ fileId, ownerId, status }));
+        if (outcome.live && status === "ready") await step.sendEvent("announce-ready", fileReady.create({ fileId, ownerId }));
+        if (outcome.live && status === "quarantined") await step.sendEvent("announce-quarantined", fileQuarantined.create({ fileId, ownerId }));
+      }
+      return { fileId, status, reason };
+    };
+
+    const stored = await tracked("verify-stored-object", () => verifyStoredVersion(fileId, versionId));
+    if (!stored.ok) return finish("failed", stored.reason);
+
+    const hash = await tracked("checksum", () => hashStoredVersion(fileId, versionId));
+    if ("ok" in hash) return finish("rejected", hash.reason);
+    await tracked("deduplicate", () => deduplicateVersion(fileId, versionId, hash.sha256, hash.size));
+
+    // Scanned before the type check: malware dressed up as a photo is quarantined and reported, not
+    // merely rejected as an unknown type.
+    const scan = await tracked("virus-scan", () => scanStoredVersion(fileId, versionId));
+    if (!scan.clean) return finish("quarantined", `ClamAV found ${scan.signature}; the file is kept aside and never served.`);
+
+    const type = await tracked("sniff-type", () => sniffStoredVersion(fileId, versionId));
+    if (!type.ok) return finish("rejected", type.reason);
+
+    if (type.kind === "image" || type.kind === "video") {
+      const kind = type.kind;
+      const info = await tracked("extract-metadata", () => extractStoredMediaInfo(fileId, versionId, kind));
+      await tracked("make-variants", () => makeStoredVariants(fileId, versionId, kind, info));
     }
-    return { fileId, status };
+    return finish("ready");
   },
 );

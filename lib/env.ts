@@ -57,6 +57,26 @@ const schema = z.object({
   /** Lets webhooks reach loopback and private addresses (local receivers, tests); off in production. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   LOG_SQL: bool.default(false),
+
+  /** The ClamAV daemon that scans every upload (INSTREAM over TCP); `npm run dev` and `npm test` start one. */
+  CLAMD_HOST: z.string().min(1).default("127.0.0.1"),
+  CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
+  /** Processing work with no progress for this long is re-sent by the sweep. */
+  PROCESSING_STALL_SECONDS: z.coerce.number().int().min(10).default(120),
+  /**
+   * Test-only fault injection, off when unset: `<filename prefix>:<step>:<times|always>` entries,
+   * comma-separated, make that processing step throw on its first <times> attempts for files whose
+   * name starts with the prefix. Never set it in production.
+   */
+  FRAMEVAULT_FAULTS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v.split(",").map((e) => e.trim()).filter(Boolean).map((entry) => {
+        const [prefix, step, times] = entry.split(":");
+        return { prefix, step, times: times === "always" ? Infinity : Number(times) };
+      }),
+    ),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -3,6 +3,7 @@ import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
+import { pingClamd } from "@/lib/processing/clamav";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
 
 export interface Check {
@@ -40,7 +41,7 @@ async function checkWorkflows(): Promise<string | undefined> {
 }
 
 export async function checkHealth() {
-  const [database, objectStore, workflows] = await Promise.all([
+  const [database, objectStore, workflows, virusScanner] = await Promise.all([
     timed(async () => {
       await getDb().execute(sql`select 1`);
       return undefined;
@@ -50,7 +51,13 @@ export async function checkHealth() {
       return undefined;
     }),
     timed(checkWorkflows),
+    // Without clamd every upload waits in processing (the scan step retries), so it counts as down.
+    timed(async () => {
+      const { CLAMD_HOST, CLAMD_PORT } = env();
+      if (!(await pingClamd({ host: CLAMD_HOST, port: CLAMD_PORT }))) throw new Error(`clamd at ${CLAMD_HOST}:${CLAMD_PORT} does not answer PING`);
+      return `clamd at ${CLAMD_HOST}:${CLAMD_PORT}`;
+    }),
   ]);
-  const ok = database.ok && objectStore.ok && workflows.ok;
-  return { status: ok ? ("ok" as const) : ("degraded" as const), checks: { database, objectStore, workflows } };
+  const ok = database.ok && objectStore.ok && workflows.ok && virusScanner.ok;
+  return { status: ok ? ("ok" as const) : ("degraded" as const), checks: { database, objectStore, workflows, virusScanner } };
 }

@@ -13,6 +13,8 @@ const log = (line: string) => console.log(`[test] ${line}`);
 const MiB = 1024 * 1024;
 const args = process.argv.slice(2);
 const only = args.find((a) => a === "--unit" || a === "--e2e");
+// Anything else narrows Vitest to matching test files, e.g. `npm test -- --unit processing`.
+const filters = args.filter((a) => !a.startsWith("--"));
 
 function run(cmd: string, cmdArgs: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
@@ -47,6 +49,8 @@ const appEnv: Record<string, string> = {
   RATE_LIMIT_SIGNIN_PER_15_MINUTES: "5",
   RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES: "10000",
   NODE_ENV: "production",
+  // Test-only fault injection (see lib/env.ts): files named so fail their virus-scan step twice, or always.
+  FRAMEVAULT_FAULTS: "fault-twice-:virus-scan:2,fault-always-:virus-scan:always",
 };
 
 let app: ReturnType<typeof spawn> | undefined;
@@ -83,7 +87,7 @@ try {
   };
   if (only !== "--e2e") {
     const report = path.join(work, "vitest.json");
-    const code = await run(path.join(root, "node_modules/.bin/vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], testEnv);
+    const code = await run(path.join(root, "node_modules/.bin/vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...filters], testEnv);
     const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
     results.passed += json?.numPassedTests ?? 0;
     // A file that fails to load has no failed test but a non-zero exit: count it as a failure.

@@ -131,6 +131,9 @@ export function FileBrowser() {
                       <span>{formatBytes(f.size)} · {new Date(f.uploadedAt).toLocaleDateString()}</span>
                       <StatusBadge status={f.status} />
                     </span>
+                    {f.statusReason && f.status !== "ready" && (
+                      <span className="media-reason" title={f.statusReason}>{f.statusReason}</span>
+                    )}
                   </div>
                 </Link>
               </li>

@@ -11,19 +11,54 @@ import { formatBytes } from "@/lib/format";
 import { FileTrail } from "./file-trail";
 import type { FileDetail } from "./types";
 
+/** A URL of the app's own API as a path, so it works at whatever origin the page is served from. */
+function localPath(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+}
+
 function Viewer({ file }: { file: FileDetail }) {
-  const src = `/api/v1/files/${file.fileId}/download?disposition=inline`;
+  const original = `/api/v1/files/${file.fileId}/download?disposition=inline`;
+  const variant = (name: string) => file.variants.find((v) => v.name === name);
   if (file.status === "quarantined" || file.status === "rejected") {
     return <div className="viewer" style={{ color: "#fff" }}><p>Preview unavailable: this file is {file.status}.</p></div>;
   }
   if (file.mimeType.startsWith("image/")) {
+    // The ~1600 px WebP preview once processing made it; the original until then.
+    const preview = variant("preview");
     // eslint-disable-next-line @next/next/no-img-element -- authorised API bytes
-    return <div className="viewer"><img src={src} alt={file.filename} data-testid="image-viewer" /></div>;
+    return <div className="viewer"><img src={preview ? localPath(preview.url) : original} alt={file.filename} data-testid="image-viewer" /></div>;
   }
   if (file.mimeType.startsWith("video/")) {
-    return <div className="viewer"><video src={src} controls preload="metadata" data-testid="video-player" /></div>;
+    const poster = variant("poster");
+    return <div className="viewer"><video src={original} poster={poster ? localPath(poster.url) : undefined} controls preload="metadata" data-testid="video-player" /></div>;
   }
   return <div className="viewer" style={{ color: "#fff" }}><p>No preview for {file.mimeType}.</p></div>;
+}
+
+/** What processing read from the content: EXIF for photos, ffprobe facts for clips. */
+function MediaFacts({ media }: { media: NonNullable<FileDetail["media"]> }) {
+  const rows: [string, string][] = [];
+  if (media.width && media.height) rows.push(["Dimensions", `${media.width} × ${media.height}`]);
+  if (media.durationSeconds !== undefined) rows.push(["Duration", `${media.durationSeconds.toFixed(1)} s`]);
+  if (media.videoCodec) rows.push(["Video codec", media.videoCodec]);
+  if (media.audioCodec) rows.push(["Audio codec", media.audioCodec]);
+  if (media.cameraMake || media.cameraModel) rows.push(["Camera", [media.cameraMake, media.cameraModel].filter(Boolean).join(" ")]);
+  if (media.capturedAt) rows.push(["Taken", new Date(media.capturedAt).toLocaleString()]);
+  if (media.orientation && media.orientation !== 1) rows.push(["Orientation", `EXIF ${media.orientation} (shown upright)`]);
+  if (media.gps) rows.push(["Location", `${media.gps.lat.toFixed(5)}, ${media.gps.lon.toFixed(5)}`]);
+  if (media.format) rows.push(["Format", media.format]);
+  if (media.unreadable) rows.push(["Note", `No preview: the content could not be decoded (${media.unreadable})`]);
+  return (
+    <section className="card" aria-labelledby="media-h" data-testid="media-facts">
+      <h2 id="media-h">{media.kind === "video" ? "Video" : "Photo"}</h2>
+      <dl className="dl">
+        {rows.map(([k, v]) => (
+          <div key={k} style={{ display: "contents" }}><dt>{k}</dt><dd>{v}</dd></div>
+        ))}
+      </dl>
+    </section>
+  );
 }
 
 export function FileDetailView({ id }: { id: string }) {
@@ -100,6 +135,7 @@ export function FileDetailView({ id }: { id: string }) {
               <dt>SHA-256</dt><dd className="mono">{file.checksum ?? <span className="muted">Computed during processing</span>}</dd>
             </dl>
           </section>
+          {file.media && <MediaFacts media={file.media} />}
           {Object.keys(file.metadata).length > 0 && (
             <section className="card" aria-labelledby="meta-h">
               <h2 id="meta-h">Metadata</h2>

@@ -19,6 +19,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(can("audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
     ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
+    ...(can("jobs.manage") ? [{ href: "/admin/jobs", label: "Jobs" }] : []),
     ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     { href: "/docs/api", label: "API docs" },
   ];

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid,
 } from "drizzle-orm/pg-core";
+import type { MediaInfo } from "./processing";
 import { users } from "./users";
 
 export const fileStatusEnum = pgEnum("file_status", ["processing", "ready", "rejected", "quarantined", "failed"]);
@@ -25,6 +26,8 @@ export const files = pgTable(
     cameraId: text("camera_id"),
     siteId: text("site_id"),
     capturedAt: timestamp("captured_at", { withTimezone: true }),
+    /** Facts processing read from the content (EXIF, ffprobe); null until processed. */
+    mediaInfo: jsonb("media_info").$type<MediaInfo>(),
     storageTier: storageTierEnum("storage_tier").notNull().default("standard"),
     legalHold: boolean("legal_hold").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -55,6 +58,8 @@ export const fileVersions = pgTable(
     size: bigint("size", { mode: "number" }).notNull(),
     mimeType: text("mime_type").notNull(),
     checksumSha256: text("checksum_sha256"),
+    /** The SHA-256 the client said it sent, checked by processing against the stored bytes. */
+    expectedSha256: text("expected_sha256"),
     storageEtag: text("storage_etag"),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

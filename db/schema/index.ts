@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./api-keys";
 export * from "./rate-limits";
 export * from "./webhooks";
+export * from "./processing";

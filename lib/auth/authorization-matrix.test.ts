@@ -77,6 +77,14 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
     expect(created.status).toBe(201);
     return created.body.id;
   }
+  if (kind === "job") {
+    // Jobs belong to no one either: the processing job of a fresh upload by a plain user.
+    const fileId = await uploadFor(other);
+    const admin = await adminSignIn();
+    const listed = await admin.json(`/api/v1/jobs?fileId=${fileId}`);
+    expect(listed.body.jobs).toHaveLength(1);
+    return listed.body.jobs[0].id;
+  }
   // Webhook endpoints belong to no one: admins manage them all.
   const admin = await adminSignIn();
   // Subscribed to an event these tests never cause, so no delivery is attempted.
@@ -116,7 +124,7 @@ describe("authorisation matrix", () => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of API_ROUTES) {
-      const kind = OWNED[route.path] ?? (route.path.includes("{id}") ? "webhook" : undefined);
+      const kind = OWNED[route.path] ?? (route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.includes("{id}") ? "webhook" : undefined);
       const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
       for (const caller of callers) {
         for (const variant of variants) {

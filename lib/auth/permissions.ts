@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   "api_keys.manage",
   "api_keys.manage_all",
   "webhooks.manage",
+  /** See background work (processing jobs) and re-run it. */
+  "jobs.manage",
   "backup.read",
 ] as const;
 

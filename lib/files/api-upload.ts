@@ -18,7 +18,7 @@ import { sanitizeFilename } from "./filename";
 import { assertAcceptableType } from "./media-types";
 import { assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
-import { categorySchema, metadataSchema, parseTagList, tagsSchema } from "./schemas";
+import { categorySchema, metadataSchema, parseTagList, sha256HexSchema, tagsSchema } from "./schemas";
 import { toUploadResponse } from "./serialize";
 
 const FORM_OVERHEAD = 1024 * 1024;
@@ -179,5 +179,9 @@ function parseFields(fields: Record<string, string[]>) {
     }
     metadata = metadataSchema.parse(raw);
   }
-  return { category, tags, metadata } satisfies { category?: string; tags?: z.infer<typeof tagsSchema>; metadata?: Record<string, unknown> };
+  // The client's own SHA-256 of the file, checked against the stored bytes by processing.
+  const expectedSha256 = fields.checksum?.[0] ? sha256HexSchema.parse(fields.checksum[0].trim().toLowerCase()) : undefined;
+  return { category, tags, metadata, expectedSha256 } satisfies {
+    category?: string; tags?: z.infer<typeof tagsSchema>; metadata?: Record<string, unknown>; expectedSha256?: string;
+  };
 }

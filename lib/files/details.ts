@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files } from "@/db/schema";
+import { files, fileVariants } from "@/db/schema";
 import { conflict } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
@@ -14,8 +14,10 @@ import { toFileDetail } from "./serialize";
 export async function getFileDetail(ctx: ServiceContext, fileId: string) {
   const file = await findVisibleFile(ctx, fileId);
   const versions = await listVersions(file.id);
+  // Quarantined and rejected files have no variants, and their URLs would be refused anyway.
+  const variants = file.currentVersionId ? await getDb().select().from(fileVariants).where(eq(fileVariants.versionId, file.currentVersionId)) : [];
   await getDb().transaction((tx) => recordAuditEvent(tx, ctx, { action: "file.view", fileId: file.id }));
-  return toFileDetail(file, versions);
+  return toFileDetail(file, versions, variants);
 }
 
 /** `DELETE /api/v1/files/{id}`: moves the file to the trash; it is purged after the retention window. */

@@ -1,18 +1,23 @@
 import "server-only";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files, fileVersions, type FileStatus } from "@/db/schema";
+import { files, fileVersions, processingJobs, type FileStatus } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { env } from "@/lib/env";
+import { sha256OfStream } from "@/lib/processing/checksum";
+import { scanStream } from "@/lib/processing/clamav";
+import { checkTypeConsistency, SNIFF_HEAD_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
+import { loadVersion, readObject } from "./stored-object";
+
+export type Check = { ok: true } | { ok: false; reason: string };
 
 /** Confirms the version's object is in the bucket with the recorded size. Safe to re-run. */
-export async function verifyStoredVersion(fileId: string, versionId: string): Promise<{ ok: boolean; reason?: string }> {
-  const [version] = await getDb()
-    .select()
-    .from(fileVersions)
-    .where(and(eq(fileVersions.id, versionId), eq(fileVersions.fileId, fileId)));
-  if (!version) return { ok: false, reason: "The file version no longer exists." };
+export async function verifyStoredVersion(fileId: string, versionId: string): Promise<Check> {
+  const found = await loadVersion(fileId, versionId);
+  if (!found) return { ok: false, reason: "The file version no longer exists." };
+  const { version } = found;
   const head = await s3()
     .internal.send(new HeadObjectCommand({ Bucket: mediaBucket(), Key: version.objectKey }))
     .catch((err) => {
@@ -27,15 +32,72 @@ export async function verifyStoredVersion(fileId: string, versionId: string): Pr
 }
 
 /**
- * Sets the outcome of processing once; a re-run with the same outcome changes nothing. Says whether
- * this call made the change and whether the file is live, so the caller announces it only once.
+ * Streams the stored object once through SHA-256 and checks it against what the client said it sent.
+ * A version already moved to its blob keeps the hash it was given then.
+ */
+export async function hashStoredVersion(fileId: string, versionId: string): Promise<{ sha256: string; size: number } | { ok: false; reason: string }> {
+  const found = await loadVersion(fileId, versionId);
+  if (!found) return { ok: false, reason: "The file version no longer exists." };
+  const { version } = found;
+  const { sha256, size } = version.checksumSha256 ? { sha256: version.checksumSha256, size: version.size } : await sha256OfStream(await readObject(version.objectKey));
+  if (version.expectedSha256 && version.expectedSha256 !== sha256) {
+    return { ok: false, reason: `The stored bytes have SHA-256 ${sha256}, not the ${version.expectedSha256} the client sent.` };
+  }
+  return { sha256, size };
+}
+
+/**
+ * Reads the first bytes and decides the real type. The content wins over the declaration when both
+ * are acceptable (a PNG named .jpg is recorded as image/png); anything else is rejected with why.
+ */
+export async function sniffStoredVersion(fileId: string, versionId: string): Promise<({ ok: true; mimeType: string; kind: SniffedKind }) | { ok: false; reason: string }> {
+  const found = await loadVersion(fileId, versionId);
+  if (!found) return { ok: false, reason: "The file version no longer exists." };
+  const chunks: Buffer[] = [];
+  for await (const chunk of await readObject(found.version.objectKey, `bytes=0-${SNIFF_HEAD_BYTES - 1}`)) chunks.push(chunk as Buffer);
+  const sniffed = sniffMediaType(Buffer.concat(chunks));
+  const check = checkTypeConsistency(found.file.mimeType, sniffed, env().ALLOWED_MIME_TYPES);
+  if (!check.ok || !sniffed) return { ok: false, reason: check.ok ? "The content type could not be read." : check.reason };
+  if (check.mimeType !== found.version.mimeType || check.mimeType !== found.file.mimeType) {
+    await getDb().transaction(async (tx) => {
+      await tx.update(fileVersions).set({ mimeType: check.mimeType }).where(eq(fileVersions.id, versionId));
+      await tx.update(files).set({ mimeType: check.mimeType }).where(eq(files.id, fileId));
+    });
+  }
+  return { ok: true, mimeType: check.mimeType, kind: sniffed.kind };
+}
+
+/** Streams the object through clamd. Fails (and so retries) when clamd cannot give a verdict. */
+export async function scanStoredVersion(fileId: string, versionId: string): Promise<{ clean: true } | { clean: false; signature: string }> {
+  const found = await loadVersion(fileId, versionId);
+  if (!found) throw new Error("The file version no longer exists.");
+  return scanStream(await readObject(found.version.objectKey), { host: env().CLAMD_HOST, port: env().CLAMD_PORT });
+}
+
+/**
+ * Sets the outcome of processing once, and closes its job in the same transaction; a re-run with
+ * the same outcome changes nothing. Says whether this call made the change and whether the file is
+ * live, so the caller announces it only once.
  */
 export async function recordProcessingOutcome(
   fileId: string,
   status: FileStatus,
   reason: string | null = null,
+  versionId?: string,
 ): Promise<{ changed: boolean; live: boolean }> {
   return getDb().transaction(async (tx) => {
+    if (versionId) {
+      await tx
+        .update(processingJobs)
+        .set({
+          status: status === "failed" ? "failed" : "succeeded",
+          // A step's own error (recorded as it failed) says more than the summary passed here.
+          lastError: status === "failed" ? sql`coalesce(${processingJobs.lastError}, ${reason})` : null,
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(processingJobs.kind, "process-file"), eq(processingJobs.versionId, versionId)));
+    }
     const updated = await tx
       .update(files)
       .set({ status, statusReason: reason, updatedAt: new Date() })

@@ -1,5 +1,5 @@
 import "server-only";
-import { files, fileVersions, type FileRow } from "@/db/schema";
+import { files, fileVersions, processingJobs, type FileRow } from "@/db/schema";
 import type { Tx } from "@/db/client";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
@@ -16,6 +16,7 @@ export interface StoredUpload {
   category?: string;
   tags?: string[];
   metadata?: Record<string, unknown>;
+  expectedSha256?: string;
   via: "browser" | "api";
 }
 
@@ -46,8 +47,11 @@ export async function recordUploadedFile(tx: Tx, ctx: ServiceContext, upload: St
     size: upload.size,
     mimeType: upload.mimeType,
     storageEtag: upload.storageEtag,
+    expectedSha256: upload.expectedSha256 ?? null,
     createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
   });
+  // Recorded with the upload itself, so the sweep re-sends the work even when the event never arrives.
+  await tx.insert(processingJobs).values({ kind: "process-file", fileId: upload.fileId, versionId: upload.versionId });
   await recordAuditEvent(tx, ctx, {
     action: "file.upload",
     fileId: upload.fileId,

@@ -9,6 +9,9 @@ export const categorySchema = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u, "Category may hold letters, digits, space, _ . -");
 
 export const tagSchema = z.string().trim().min(1).max(64).regex(/^[^,\u0000-\u001f]+$/, "Tags may not contain commas");
+/** A SHA-256 digest as 64 lowercase hex digits. */
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, "checksum must be a SHA-256 digest in hex");
+
 export const tagsSchema = z.array(tagSchema).max(50).transform((tags) => [...new Set(tags)]);
 export const metadataSchema = z
   .record(z.string().max(128), z.unknown())
@@ -79,4 +82,9 @@ export type SignUploadRequestInput = z.output<typeof signUploadRequestSchema>;
 export const downloadQuerySchema = z.object({
   version: z.coerce.number().int().min(1).optional(),
   disposition: z.enum(["attachment", "inline"]).default("attachment"),
+  /** A derived image made by processing instead of the original. */
+  variant: z.enum(["thumbnail", "preview", "poster"]).optional(),
+  /** Convert an image on the way out; the result is cached and reused. */
+  format: z.enum(["webp", "avif", "jpeg", "png"]).optional(),
+  quality: z.coerce.number().int().min(1).max(100).optional(),
 });

@@ -1,9 +1,18 @@
-import type { FileRow, FileVersionRow } from "@/db/schema";
+import type { FileRow, FileVariant, FileVersionRow } from "@/db/schema";
 import { env } from "@/lib/env";
 
 /** Public links point at the app's authorised endpoints (at APP_URL); the bucket itself stays private. */
 export function downloadUrl(fileId: string, version?: number): string {
   return `${env().APP_URL.replace(/\/$/, "")}/api/v1/files/${fileId}/download${version ? `?version=${version}` : ""}`;
+}
+
+function variantUrl(fileId: string, name: string): string {
+  return `${downloadUrl(fileId)}?variant=${name}`;
+}
+
+/** Processing makes a thumbnail for every image and video it could decode. */
+function thumbnailUrl(row: FileRow): string | null {
+  return row.status === "ready" && row.mediaInfo && !row.mediaInfo.unreadable ? variantUrl(row.id, "thumbnail") : null;
 }
 
 /** The list item of the spec's `GET /api/v1/files`, plus the status the UI needs. */
@@ -24,6 +33,7 @@ export function toFileSummary(row: FileRow) {
     cameraId: row.cameraId,
     siteId: row.siteId,
     capturedAt: row.capturedAt?.toISOString() ?? null,
+    thumbnailUrl: thumbnailUrl(row),
   };
 }
 
@@ -42,9 +52,13 @@ export function toUploadResponse(row: FileRow) {
 }
 
 /** The spec's `GET /api/v1/files/{id}` response. */
-export function toFileDetail(row: FileRow, versions: FileVersionRow[]) {
+export function toFileDetail(row: FileRow, versions: FileVersionRow[], variants: FileVariant[] = []) {
   return {
     ...toFileSummary(row),
+    media: row.mediaInfo ?? null,
+    variants: variants
+      .filter((v) => !v.name.startsWith("convert-"))
+      .map((v) => ({ name: v.name, url: variantUrl(row.id, v.name), contentType: v.contentType, width: v.width, height: v.height, size: v.size })),
     metadata: row.metadata,
     checksum: row.checksumSha256,
     storageTier: row.storageTier,

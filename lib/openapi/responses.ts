@@ -13,7 +13,17 @@ export const fileSummary = z
     category: z.string(), tags: z.array(z.string()), uploadedAt: isoDate, lastModified: isoDate,
     status: z.enum(["processing", "ready", "rejected", "quarantined", "failed"]), statusReason: nullableString,
     ownerId: z.uuid(), cameraId: nullableString, siteId: nullableString, capturedAt: isoDate.nullable(),
+    thumbnailUrl: z.url().nullable().meta({ description: "WebP thumbnail (about 320 px) once processing made one." }),
   });
+
+const mediaInfo = z
+  .object({
+    kind: z.enum(["image", "video"]), width: z.number().int().optional(), height: z.number().int().optional(), format: z.string().optional(),
+    orientation: z.number().int().optional(), capturedAt: isoDate.optional(), cameraMake: z.string().optional(), cameraModel: z.string().optional(),
+    gps: z.object({ lat: z.number(), lon: z.number() }).optional(), durationSeconds: z.number().optional(), videoCodec: z.string().optional(),
+    audioCodec: z.string().optional(), unreadable: z.string().optional(),
+  })
+  .meta({ description: "What processing read from the content: EXIF for images, ffprobe facts for video." });
 
 export const fileList = z
   .object({
@@ -24,6 +34,10 @@ export const fileList = z
 export const fileDetail = fileSummary
   .extend({
     metadata: z.record(z.string(), z.unknown()), checksum: nullableString, storageTier: z.string(), lastAccessedAt: isoDate.nullable(),
+    media: mediaInfo.nullable(),
+    variants: z.array(z.object({
+      name: z.enum(["thumbnail", "preview", "poster"]), url: z.url(), contentType: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable(), size: z.number().int(),
+    })),
     versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean() })),
   });
 
@@ -53,3 +67,14 @@ export const auditEvent = z
 
 export const auditPage = z.object({ events: z.array(auditEvent), nextCursor: nullableString });
 export const auditVerification = z.object({ valid: z.boolean(), checked: z.number().int(), firstBrokenId: z.number().int().optional() });
+
+export const job = z.object({
+  id: z.uuid(), kind: z.string(), fileId: z.uuid(), status: z.enum(["queued", "running", "succeeded", "failed"]), step: nullableString,
+  attempts: z.number().int(), resends: z.number().int(), lastError: nullableString, queuedAt: isoDate, startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(), durationMs: z.number().int().nullable(),
+});
+
+export const jobList = z.object({
+  counts: z.object({ queued: z.number().int(), running: z.number().int(), succeeded: z.number().int(), failed: z.number().int() }),
+  jobs: z.array(job.extend({ filename: z.string(), fileStatus: z.string(), statusReason: nullableString })),
+});

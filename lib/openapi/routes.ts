@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { downloadQuerySchema, listFilesQuerySchema } from "@/lib/files/schemas";
+import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
 import * as r from "./responses";
@@ -24,6 +25,7 @@ const uploadForm = z.object({
   category: z.string().optional(),
   tags: z.string().optional().meta({ description: "Comma-separated list or JSON array." }),
   metadata: z.string().optional().meta({ description: "JSON object; cameraId and siteId are indexed." }),
+  checksum: z.string().optional().meta({ description: "SHA-256 of the file in hex; processing rejects the file when the stored bytes differ." }),
 });
 
 /** Every /api/v1 route. The contract test fails when a route handler exists that is not listed here. */
@@ -36,8 +38,8 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The file", schema: r.fileDetail }, 404: { description: "No such file, or not yours" } } },
   { method: "delete", path: "/api/v1/files/{id}", tag: "Files", summary: "Move a file to the trash", permission: "files.delete",
     responses: { 200: { description: "Moved to the trash", schema: r.deleteResult }, 404: { description: "No such file" }, 409: { description: "Under legal hold" } } },
-  { method: "get", path: "/api/v1/files/{id}/download", tag: "Files", summary: "Download (Range, If-None-Match, version)", permission: "files.read", query: downloadQuerySchema,
-    responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 304: { description: "Not modified" }, 404: { description: "No such file or version" }, 416: { description: "Range not satisfiable" } } },
+  { method: "get", path: "/api/v1/files/{id}/download", tag: "Files", summary: "Download (Range, If-None-Match, version; variant=thumbnail|preview|poster; format=webp|avif|jpeg|png with quality, converted once and cached)", permission: "files.read", query: downloadQuerySchema,
+    responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 304: { description: "Not modified" }, 404: { description: "No such file, version or variant" }, 409: { description: "Quarantined or rejected; or not ready for conversion" }, 416: { description: "Range not satisfiable" } } },
   { method: "get", path: "/api/v1/files/{id}/audit-events", tag: "Files", summary: "A file's audit trail", permission: "files.read", query: listAuditQuerySchema.omit({ fileId: true, actor: true }),
     responses: { 200: { description: "Events, newest first", schema: r.auditPage } } },
   { method: "get", path: "/api/v1/users", tag: "Users", summary: "List users", permission: "users.read",
@@ -68,4 +70,8 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 204: { description: "Removed" } } },
   { method: "get", path: "/api/v1/webhooks/{id}/deliveries", tag: "Webhooks", summary: "Recent deliveries of an endpoint", permission: "webhooks.manage", query: listDeliveriesQuerySchema,
     responses: { 200: { description: "Deliveries with status and attempts" } } },
+  { method: "get", path: "/api/v1/jobs", tag: "Jobs", summary: "Recent background work with status, attempts, duration and last error; counts by status", permission: "jobs.manage", query: jobListQuerySchema,
+    responses: { 200: { description: "Jobs, newest first", schema: r.jobList } } },
+  { method: "post", path: "/api/v1/jobs/{id}/retry", tag: "Jobs", summary: "Queue a job again and re-send its workflow event", permission: "jobs.manage",
+    responses: { 200: { description: "The re-queued job", schema: r.job }, 404: { description: "No such job" } } },
 ];

@@ -85,7 +85,9 @@ export function convertImage(input: Readable, options: { format: ImageOutputForm
     case "webp":
       return pipeline.webp({ quality });
     case "avif":
-      return pipeline.avif({ quality });
+      // libvips' default effort (4) takes several seconds per megapixel; 2 keeps a download waiting
+      // seconds, not tens of seconds, for files only slightly larger.
+      return pipeline.avif({ quality, effort: 2 });
     case "jpeg":
       return pipeline.jpeg({ quality, mozjpeg: true });
     case "png":

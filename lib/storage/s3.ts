@@ -44,3 +44,15 @@ export function mediaBucket(): string {
 export function originalObjectKey(fileId: string, versionId: string): string {
   return `originals/${fileId}/${versionId}`;
 }
+
+/** Where identical content lives once, whoever uploaded it. */
+export function blobObjectKey(sha256: string): string {
+  return `blobs/sha256/${sha256}`;
+}
+
+/** Derived images never change under a key: a new recipe or version gets a new key. */
+export function variantObjectKey(versionId: string, name: string, ext: string): string {
+  return `variants/${versionId}/${name}.${ext}`;
+}
+
+export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";

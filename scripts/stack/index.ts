@@ -3,6 +3,7 @@ import { runMigrations } from "../../db/migrate";
 import { ensureAdmin, type SeededAdmin } from "../../db/seed";
 import { startLocalInngestRunner, type LocalInngestRunner } from "../inngest-runner";
 import { ensureMediaBucket, makeS3Client } from "./bucket";
+import { startClamd } from "./clamd";
 import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
 import { startEmbeddedPostgres } from "./postgres";
 import { portIsFree } from "./proc";
@@ -14,7 +15,7 @@ export interface StackOptions {
   mode: "dev" | "test";
   dataDir: string;
   appUrl: string;
-  /** Variables the caller was given; in dev, a set DATABASE_URL/S3_ENDPOINT/INNGEST_* replaces the embedded part. */
+  /** Variables the caller was given; in dev, a set DATABASE_URL/S3_ENDPOINT/INNGEST_* or CLAMD_HOST replaces the embedded part. */
   given: Record<string, string | undefined>;
   log: (line: string) => void;
 }
@@ -98,9 +99,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       inngestEnv = { INNGEST_DEV: "1", INNGEST_BASE_URL: runner.url };
     }
 
+    // Processing probes video and grabs poster frames with Debian's ffmpeg.
+    if (!ensureDebianPackages(["ffmpeg"], ["ffmpeg", "ffprobe"], opts.log)) opts.log("ffmpeg is missing: video files will be stored without metadata or poster");
+
+    let clamdEnv: Record<string, string> = {};
+    if (!given.CLAMD_HOST) {
+      // Tests load only the shipped EICAR signature, so the scanner is up in a second.
+      const clamd = await startClamd({ dir: path.join(opts.dataDir, "clamd"), log: opts.log, ...(opts.mode === "test" ? { systemDatabaseDir: null } : {}) });
+      stops.push(clamd.stop);
+      clamdEnv = { CLAMD_HOST: clamd.host, CLAMD_PORT: String(clamd.port) };
+    }
+
     const admin = await ensureAdmin(databaseUrl, { email: given.ADMIN_EMAIL ?? "admin@framevault.local", password: given.ADMIN_PASSWORD });
     return {
-      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, ...s3Env, ...inngestEnv },
+      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, ...s3Env, ...inngestEnv, ...clamdEnv },
       admin,
       s3: s3Info,
       runner,

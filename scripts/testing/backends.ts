@@ -32,12 +32,20 @@ export async function bucketKeys(prefix = ""): Promise<string[]> {
   return keys;
 }
 
-/** Everything one user owns or has in flight: the "nothing half-written" checks compare these. */
+/**
+ * Everything one user owns or has in flight: the "nothing half-written" checks compare these.
+ * `orphanObjects` counts uploaded objects no file row claims; it ignores objects that processing moves
+ * to their content-addressed blob in the meantime, which a plain count of the bucket would not.
+ */
 export async function footprint(userId: string) {
   const s = testSql();
   const [files] = await s`select count(*)::int as n from files where owner_id = ${userId}`;
   const [sessions] = await s`select count(*)::int as n from upload_sessions where owner_id = ${userId} and status = 'pending'`;
-  return { files: files.n as number, pendingSessions: sessions.n as number, objects: (await bucketKeys("originals/")).length };
+  const fileIds = [...new Set((await bucketKeys("originals/")).map((key) => key.split("/")[1]))];
+  const known = fileIds.length ? await s`select id::text from files where id::text = any(${fileIds})` : [];
+  const reserved = fileIds.length ? await s`select file_id::text as id from upload_sessions where status = 'pending' and file_id::text = any(${fileIds})` : [];
+  const claimed = new Set([...known, ...reserved].map((r) => r.id as string));
+  return { files: files.n as number, pendingSessions: sessions.n as number, orphanObjects: fileIds.filter((id) => !claimed.has(id)).length };
 }
 
 export async function auditActions(fileId: string): Promise<string[]> {

@@ -15,11 +15,11 @@ function cookiesFrom(res: Response): string[] {
 }
 
 /** Signs in through Auth.js's own endpoints: CSRF token, then the credentials callback. */
-export async function signIn(email: string, password: string): Promise<Session> {
-  const csrfRes = await fetch(`${BASE_URL}/api/auth/csrf`);
+export async function signIn(email: string, password: string, base = BASE_URL): Promise<Session> {
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const jar = cookiesFrom(csrfRes);
-  const res = await fetch(`${BASE_URL}/api/auth/callback/credentials`, {
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
@@ -28,12 +28,12 @@ export async function signIn(email: string, password: string): Promise<Session> 
   const cookies = [...jar, ...cookiesFrom(res)];
   const session = cookies.find((c) => c.startsWith("authjs.session-token="));
   if (!session) throw new Error(`sign-in failed for ${email} (status ${res.status}, location ${res.headers.get("location")})`);
-  return sessionFromCookie(cookies.join("; "));
+  return sessionFromCookie(cookies.join("; "), base);
 }
 
-export function sessionFromCookie(cookie: string): Session {
+export function sessionFromCookie(cookie: string, base = BASE_URL): Session {
   const doFetch = (path: string, init: RequestInit = {}) =>
-    fetch(`${BASE_URL}${path}`, { ...init, redirect: "manual", headers: { cookie, ...(init.headers as Record<string, string>) } });
+    fetch(`${base}${path}`, { ...init, redirect: "manual", headers: { cookie, ...(init.headers as Record<string, string>) } });
   return {
     cookie,
     fetch: doFetch,

@@ -28,12 +28,12 @@ function expectEnvelope(body: any, code?: string) {
 }
 
 describe("health", () => {
-  it("reports database, object store and workflow engine up", async () => {
+  it("reports database, object store, workflow engine and virus scanner up", async () => {
     const res = await fetch(`${BASE_URL}/api/health`);
     const body = await res.json();
     expect(res.status).toBe(200);
     expect(body.status).toBe("ok");
-    for (const part of ["database", "objectStore", "workflows"]) expect(body.checks[part].ok).toBe(true);
+    for (const part of ["database", "objectStore", "workflows", "virusScanner"]) expect(body.checks[part].ok).toBe(true);
   });
 });
 

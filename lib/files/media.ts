@@ -1,0 +1,81 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import sharp from "sharp";
+import { getDb } from "@/db/client";
+import { files, fileVariants, type MediaInfo } from "@/db/schema";
+import { extractImageMetadata, makeImageVariants, THUMBNAIL_MAX_SIDE } from "@/lib/processing/image";
+import { extractPosterFrame, probeVideo } from "@/lib/processing/video";
+import { variantObjectKey } from "@/lib/storage/s3";
+import { loadVersion, presignedReadUrl, putImmutableObject, readObjectWhole } from "./stored-object";
+
+export type MediaKind = "image" | "video";
+
+/**
+ * Reads EXIF (images) or ffprobe facts (video) and keeps them on the file; the capture time becomes
+ * the file's `capturedAt`. Content that passed the type and virus checks but cannot be decoded is not
+ * an error worth retrying: it is recorded as unreadable and the file is served without a preview.
+ */
+export async function extractStoredMediaInfo(fileId: string, versionId: string, kind: MediaKind): Promise<MediaInfo> {
+  const found = await loadVersion(fileId, versionId);
+  if (!found) throw new Error("The file version no longer exists.");
+  const key = found.version.objectKey;
+  let info: MediaInfo;
+  if (kind === "image") {
+    const bytes = await readObjectWhole(key);
+    info = await extractImageMetadata(bytes).then(
+      (meta) => ({ kind, ...meta }),
+      (err: Error) => ({ kind, unreadable: err.message }),
+    );
+  } else {
+    info = await probeVideo(await presignedReadUrl(key)).then(
+      (probe) => ({ kind, ...probe }),
+      (err: Error) => ({ kind, unreadable: firstLine(err.message) }),
+    );
+  }
+  await getDb()
+    .update(files)
+    .set({ mediaInfo: info, ...(info.capturedAt ? { capturedAt: new Date(info.capturedAt) } : {}), updatedAt: new Date() })
+    .where(eq(files.id, fileId));
+  return info;
+}
+
+/**
+ * Thumbnail and preview (images) or poster and thumbnail (video), WebP, upright, under immutable
+ * keys. Re-running overwrites the same keys with the same recipe and upserts the rows.
+ */
+export async function makeStoredVariants(fileId: string, versionId: string, kind: MediaKind, info: MediaInfo): Promise<string[]> {
+  if (info.unreadable) return [];
+  const found = await loadVersion(fileId, versionId);
+  if (!found) throw new Error("The file version no longer exists.");
+  const key = found.version.objectKey;
+  const made: { name: string; data: Buffer; width: number; height: number }[] = [];
+  if (kind === "image") {
+    const { thumbnail, preview } = await makeImageVariants(await readObjectWhole(key));
+    made.push({ name: "thumbnail", ...thumbnail }, { name: "preview", ...preview });
+  } else {
+    const poster = await extractPosterFrame(await presignedReadUrl(key), { durationSeconds: info.durationSeconds });
+    const posterInfo = await sharp(poster).metadata();
+    const thumb = await sharp(poster)
+      .resize({ width: THUMBNAIL_MAX_SIDE, height: THUMBNAIL_MAX_SIDE, fit: "inside", withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer({ resolveWithObject: true });
+    made.push(
+      { name: "poster", data: poster, width: posterInfo.width ?? 0, height: posterInfo.height ?? 0 },
+      { name: "thumbnail", data: thumb.data, width: thumb.info.width, height: thumb.info.height },
+    );
+  }
+  for (const variant of made) {
+    const objectKey = variantObjectKey(versionId, variant.name, "webp");
+    await putImmutableObject(objectKey, variant.data, "image/webp");
+    const row = { objectKey, contentType: "image/webp", size: variant.data.length, width: variant.width, height: variant.height };
+    await getDb()
+      .insert(fileVariants)
+      .values({ versionId, name: variant.name, ...row })
+      .onConflictDoUpdate({ target: [fileVariants.versionId, fileVariants.name], set: row });
+  }
+  return made.map((v) => v.name);
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0].slice(0, 500);
+}

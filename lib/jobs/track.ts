@@ -1,0 +1,55 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { files, processingJobs } from "@/db/schema";
+import { env } from "@/lib/env";
+
+export interface JobRef {
+  kind: "process-file";
+  fileId: string;
+  versionId: string;
+}
+
+const jobWhere = (job: JobRef) => and(eq(processingJobs.kind, job.kind), eq(processingJobs.versionId, job.versionId));
+
+/**
+ * Runs one step of a job and records it in the job's row first: which step, that it is running, and
+ * how many attempts it took (the workflow's attempt counter restarts with every step, so the row
+ * keeps the highest). A failure is recorded as the job's last error and thrown on, for the retry.
+ */
+export async function runJobStep<T>(job: JobRef, step: string, attempt: number, work: () => Promise<T>): Promise<T> {
+  const now = new Date();
+  await getDb()
+    .insert(processingJobs)
+    .values({ kind: job.kind, fileId: job.fileId, versionId: job.versionId, status: "running", step, attempts: attempt + 1, startedAt: now })
+    .onConflictDoUpdate({
+      target: [processingJobs.kind, processingJobs.versionId],
+      set: {
+        status: "running",
+        step,
+        attempts: sql`greatest(${processingJobs.attempts}, ${attempt + 1})`,
+        startedAt: sql`coalesce(${processingJobs.startedAt}, ${now.toISOString()}::timestamptz)`,
+        updatedAt: now,
+      },
+    });
+  try {
+    await injectConfiguredFault(job, step, attempt);
+    return await work();
+  } catch (err) {
+    await getDb()
+      .update(processingJobs)
+      .set({ lastError: `${step}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000), updatedAt: new Date() })
+      .where(jobWhere(job));
+    throw err;
+  }
+}
+
+/** Test-only (FRAMEVAULT_FAULTS, unset in production): throws for the configured files and step. */
+async function injectConfiguredFault(job: JobRef, step: string, attempt: number): Promise<void> {
+  const faults = env().FRAMEVAULT_FAULTS.filter((f) => f.step === step && attempt < f.times);
+  if (faults.length === 0) return;
+  const [file] = await getDb().select({ filename: files.filename }).from(files).where(eq(files.id, job.fileId));
+  if (file && faults.some((f) => file.filename.startsWith(f.prefix))) {
+    throw new Error(`injected fault in ${step} (attempt ${attempt + 1}, FRAMEVAULT_FAULTS)`);
+  }
+}
