@@ -9,7 +9,9 @@ const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
 
-const app = next({ dev, dir: import.meta.dirname, hostname, port });
+// Dev uses webpack, which watches only the module graph: Turbopack watches the whole project folder, and the
+// local Postgres and Ceph writing into .data/ made it recompile and reload the browser in a loop.
+const app = next({ dev, dir: import.meta.dirname, hostname, port, webpack: dev });
 const handle = app.getRequestHandler();
 await app.prepare();
 
