@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "@/db/schema";
 import { actorHas, type Actor } from "@/lib/auth/actor";
 import { API_ROUTES, type RouteDoc } from "@/lib/openapi/routes";
@@ -61,6 +61,16 @@ beforeAll(async () => {
 async function uploadFor(owner: { session: Session }): Promise<string> {
   return (await apiUpload(owner.session, { name: "m.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) })).body.fileId;
 }
+
+// The endpoints the matrix registers point nowhere; remove them so later tests' events are not sent there.
+afterAll(async () => {
+  const admin = await adminSignIn();
+  const { body } = await admin.json("/api/v1/webhooks");
+  const endpoints = body.endpoints as { id: string; url: string }[];
+  for (const e of endpoints.filter((e) => e.url.startsWith("https://hooks.example.com/"))) {
+    await admin.fetch(`/api/v1/webhooks/${e.id}`, { method: "DELETE" });
+  }
+});
 
 /** A resource for one case: fresh where the case changes it, shared where it only reads. */
 async function resourceId(kind: string | undefined, owner: { id: string; session: Session }, mutates: boolean): Promise<string> {
