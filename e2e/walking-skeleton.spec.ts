@@ -61,6 +61,7 @@ test("a user uploads, browses, downloads and deletes; another user cannot see or
   await expect(cards).toHaveCount(2);
   await expect(page.locator('[data-filename="lobby-snapshot.png"] [data-status="ready"]')).toBeVisible({ timeout: 30_000 });
   const bigCard = page.locator('[data-filename="camera-clip-still.jpg"]');
+  await expect(bigCard.locator('[data-status="ready"]')).toBeVisible({ timeout: 30_000 });
   bigFileUrl = (await bigCard.getAttribute("href"))!;
 
   await page.locator('[data-filename="lobby-snapshot.png"]').click();

@@ -20,11 +20,14 @@ function localPath(url: string): string {
 function Viewer({ file }: { file: FileDetail }) {
   const original = `/api/v1/files/${file.fileId}/download?disposition=inline`;
   const variant = (name: string) => file.variants.find((v) => v.name === name);
-  if (file.status === "quarantined" || file.status === "rejected") {
+  if (file.status === "processing") {
+    return <div className="viewer" style={{ color: "#fff" }}><p>Checking the file (virus scan, previews)…</p></div>;
+  }
+  if (file.status !== "ready") {
     return <div className="viewer" style={{ color: "#fff" }}><p>Preview unavailable: this file is {file.status}.</p></div>;
   }
   if (file.mimeType.startsWith("image/")) {
-    // The ~1600 px WebP preview once processing made it; the original until then.
+    // The ~1600 px WebP preview where processing could make one; the original otherwise.
     const preview = variant("preview");
     // eslint-disable-next-line @next/next/no-img-element -- authorised API bytes
     return <div className="viewer"><img src={preview ? localPath(preview.url) : original} alt={file.filename} data-testid="image-viewer" /></div>;
@@ -91,7 +94,8 @@ export function FileDetailView({ id }: { id: string }) {
     );
   }
   const file = query.data;
-  const servable = file.status !== "quarantined" && file.status !== "rejected";
+  // Only files that passed processing are served (the API refuses the rest with a 409).
+  const servable = file.status === "ready";
   return (
     <div className="stack">
       <div className="page-header">

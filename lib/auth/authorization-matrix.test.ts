@@ -4,6 +4,7 @@ import type { Role } from "@/db/schema";
 import { actorHas, type Actor } from "@/lib/auth/actor";
 import { API_ROUTES, type RouteDoc } from "@/lib/openapi/routes";
 import { adminSignIn, anonymous, apiUpload, newUser, sessionFromCookie, type Session } from "@/scripts/testing/client";
+import { waitUntilProcessed } from "@/scripts/testing/backends";
 import { makeJpeg } from "@/scripts/testing/fixtures";
 
 // Every /api/v1 operation x every kind of caller x own/other's resource, each with the status the
@@ -59,7 +60,9 @@ beforeAll(async () => {
 }, 120_000);
 
 async function uploadFor(owner: { session: Session }): Promise<string> {
-  return (await apiUpload(owner.session, { name: "m.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) })).body.fileId;
+  const id = (await apiUpload(owner.session, { name: "m.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) })).body.fileId;
+  await waitUntilProcessed(id);
+  return id;
 }
 
 // The endpoints the matrix registers point nowhere; remove them so later tests' events are not sent there.

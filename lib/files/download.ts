@@ -9,6 +9,7 @@ import type { ServiceContext } from "@/lib/auth/actor";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
 import { contentDisposition } from "./filename";
 import { findVisibleFile } from "./lookup";
+import { assertServable } from "./servable";
 import { etagMatches, parseRange } from "./range";
 
 export interface DownloadRequest {
@@ -19,7 +20,6 @@ export interface DownloadRequest {
   disposition: "attachment" | "inline";
 }
 
-const UNSERVABLE = new Set(["quarantined", "rejected"]);
 const CONTENT_LENGTH_HEADER = "x-framevault-content-length";
 
 /**
@@ -28,9 +28,7 @@ const CONTENT_LENGTH_HEADER = "x-framevault-content-length";
  */
 export async function openFileDownload(ctx: ServiceContext, fileId: string, req: DownloadRequest): Promise<Response> {
   const file = await findVisibleFile(ctx, fileId);
-  if (UNSERVABLE.has(file.status)) {
-    throw new ApiError(409, "file_unavailable", `This file is ${file.status}${file.statusReason ? `: ${file.statusReason}` : ""} and cannot be downloaded.`);
-  }
+  assertServable(file);
   const db = getDb();
   const [version] = await db
     .select()

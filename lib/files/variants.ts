@@ -12,10 +12,10 @@ import { convertImage, type ImageOutputFormat } from "@/lib/processing/image";
 import { IMMUTABLE_CACHE_CONTROL, mediaBucket, s3, variantObjectKey } from "@/lib/storage/s3";
 import { contentDisposition } from "./filename";
 import { findVisibleFile } from "./lookup";
+import { assertServable } from "./servable";
 import { etagMatches } from "./range";
 import { readObject } from "./stored-object";
 
-const UNSERVABLE = new Set(["quarantined", "rejected"]);
 const CONTENT_LENGTH_HEADER = "x-framevault-content-length";
 const CONTENT_TYPES: Record<ImageOutputFormat, string> = { webp: "image/webp", avif: "image/avif", jpeg: "image/jpeg", png: "image/png" };
 const EXTENSIONS: Record<ImageOutputFormat, string> = { webp: "webp", avif: "avif", jpeg: "jpg", png: "png" };
@@ -36,9 +36,7 @@ export interface VariantRequest {
  */
 export async function openVariantDownload(ctx: ServiceContext, fileId: string, req: VariantRequest): Promise<Response> {
   const file = await findVisibleFile(ctx, fileId);
-  if (UNSERVABLE.has(file.status)) {
-    throw new ApiError(409, "file_unavailable", `This file is ${file.status}${file.statusReason ? `: ${file.statusReason}` : ""} and cannot be downloaded.`);
-  }
+  assertServable(file);
   const version = await findVersion(file, req.version);
   let name: string;
   let cache: "hit" | "miss" = "hit";
@@ -47,7 +45,6 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   } else {
     const format = req.format!;
     if (!version.mimeType.startsWith("image/")) throw badRequest("Only images can be converted to another format.", "not_convertible");
-    if (file.status !== "ready") throw new ApiError(409, "file_not_ready", "The file is still being processed; convert it once it is ready.");
     name = format === "png" ? "convert-png" : `convert-${format}-q${req.quality ?? 80}`;
     if (!(await findVariant(version.id, name))) {
       await convertAndStore(version, name, format, req.quality);

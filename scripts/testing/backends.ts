@@ -63,3 +63,14 @@ export async function waitForStatus(check: () => Promise<string>, wanted: string
   }
   return last;
 }
+
+/** Waits until processing has finished with the file (downloads are refused before that). */
+export async function waitUntilProcessed(fileId: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await testSql()`select status from files where id = ${fileId}`;
+    if (row && row.status !== "processing") return row.status as string;
+    if (Date.now() > deadline) throw new Error(`file ${fileId} still processing after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}

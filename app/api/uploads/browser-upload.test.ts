@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { anonymous, newUser, type Session } from "@/scripts/testing/client";
-import { bucketKeys, footprint } from "@/scripts/testing/backends";
+import { bucketKeys, footprint, waitUntilProcessed } from "@/scripts/testing/backends";
 import { fakeJpeg, sha256 } from "@/scripts/testing/fixtures";
 
 // These tests play Uppy's part: they ask the app to sign each S3 request, then send it to S3 directly.
@@ -61,6 +61,7 @@ describe("browser uploads (presigned, straight to S3)", () => {
     expect(done.body).toMatchObject({ filename: "small.jpg", size: bytes.length, mimeType: "image/jpeg" });
     const again = await alice.session.json(`/api/uploads/${created.uploadId}/complete`, { method: "POST" });
     expect(again.body.fileId).toBe(done.body.fileId);
+    await waitUntilProcessed(done.body.fileId);
     const dl = await alice.session.fetch(`/api/v1/files/${done.body.fileId}/download`);
     expect(sha256(Buffer.from(await dl.arrayBuffer()))).toBe(sha256(bytes));
   });
@@ -80,6 +81,7 @@ describe("browser uploads (presigned, straight to S3)", () => {
     expect((await fetch(complete.body.url, { method: "POST", body: xml })).status).toBe(200);
     const done = await alice.session.json(`/api/uploads/${created.uploadId}/complete`, { method: "POST" });
     expect(done.status).toBe(200);
+    await waitUntilProcessed(done.body.fileId);
     const dl = await alice.session.fetch(`/api/v1/files/${done.body.fileId}/download`);
     expect(sha256(Buffer.from(await dl.arrayBuffer()))).toBe(sha256(bytes));
   });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { anonymous, apiUpload, BASE_URL, newUser, adminSignIn } from "@/scripts/testing/client";
-import { auditActions, footprint, waitForStatus } from "@/scripts/testing/backends";
+import { auditActions, footprint, waitForStatus, waitUntilProcessed } from "@/scripts/testing/backends";
 import { fakeJpeg, makeJpeg, makePng, sha256 } from "@/scripts/testing/fixtures";
 
 const MAX = Number(process.env.MAX_UPLOAD_BYTES);
@@ -65,6 +65,7 @@ describe("POST /api/v1/files/upload", () => {
     expect(res.status).toBe(201);
     const { fileId: id, filename } = await res.json();
     expect(filename).toBe("passwd%22x%22.jpg");
+    await waitUntilProcessed(id);
     const dl = await alice.session.fetch(`/api/v1/files/${id}/download`);
     expect(dl.headers.get("content-disposition")).toBe(`attachment; filename="passwd_22x_22.jpg"; filename*=UTF-8''passwd%2522x%2522.jpg`);
     await dl.arrayBuffer();

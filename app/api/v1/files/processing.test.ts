@@ -179,7 +179,13 @@ describe("processing a video", () => {
 describe("retries and failures", () => {
   it("finishes a step that fails twice then succeeds, with 3 attempts recorded", async () => {
     const id = await upload(alice.session, "fault-twice-door.png", "image/png", await makePng(24, 24));
+    // Until its scan has passed, the file is not served in any form.
+    const early = await alice.session.json(`/api/v1/files/${id}/download`);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("file_processing");
+    expect(early.headers.get("retry-after")).toBe("2");
     await settle(alice.session, id, "ready", 60_000);
+    expect((await alice.session.fetch(`/api/v1/files/${id}/download`)).status).toBe(200);
     const job = await jobOf(id);
     expect(job).toMatchObject({ status: "succeeded", attempts: 3 });
     expect(job.lastError).toBeNull();
