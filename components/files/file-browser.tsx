@@ -70,7 +70,7 @@ export function FileBrowser() {
       <div className="page-header">
         <div>
           <h1>Files</h1>
-          <p>{data ? `${data.pagination.total} file${data.pagination.total === 1 ? "" : "s"}` : "Loading…"}</p>
+          <p>{data ? fileCount(data.pagination) : "Loading…"}</p>
         </div>
         <Link className="btn btn-primary" href="/upload">Upload files</Link>
       </div>
@@ -150,4 +150,10 @@ export function FileBrowser() {
       ) : null}
     </div>
   );
+}
+
+/** Totals above 10 000 are the database's estimate: say so rather than print a precise-looking number. */
+function fileCount({ total, totalExact }: { total: number; totalExact: boolean }): string {
+  const n = totalExact ? total.toLocaleString() : `About ${total.toLocaleString()}`;
+  return `${n} file${total === 1 ? "" : "s"}`;
 }

@@ -4,5 +4,5 @@ export type { FileDetail, FileSummary };
 
 export interface FileListResponse {
   files: FileSummary[];
-  pagination: { page: number; limit: number; total: number; totalPages: number };
+  pagination: { page: number | null; limit: number; total: number; totalPages: number; totalExact: boolean; nextCursor: string | null };
 }

@@ -36,16 +36,30 @@ export const files = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     purgeAfter: timestamp("purge_after", { withTimezone: true }),
   },
-  (t) => [
-    index("files_owner_created_idx").on(t.ownerId, t.createdAt.desc(), t.id),
-    index("files_created_idx").on(t.createdAt.desc(), t.id),
-    index("files_category_idx").on(t.category),
-    index("files_tags_idx").using("gin", t.tags),
-    index("files_camera_captured_idx").on(t.cameraId, t.capturedAt),
-    index("files_site_captured_idx").on(t.siteId, t.capturedAt),
-    index("files_checksum_idx").on(t.checksumSha256),
-    index("files_deleted_idx").on(t.deletedAt),
-  ],
+  (t) => {
+    // Lists read live files only: every list index is partial on that, one per sort and scope, with the
+    // id tie-breaker; ascending throughout, so a backward scan serves the descending sort (ORDER BY x DESC,
+    // id DESC) and keyset paging in either direction.
+    const live = sql`${t.deletedAt} is null`;
+    return [
+      index("files_live_owner_created_idx").on(t.ownerId, t.createdAt, t.id).where(live),
+      index("files_live_created_idx").on(t.createdAt, t.id).where(live),
+      index("files_live_owner_name_idx").on(t.ownerId, t.filename, t.id).where(live),
+      index("files_live_name_idx").on(t.filename, t.id).where(live),
+      index("files_live_owner_size_idx").on(t.ownerId, t.size, t.id).where(live),
+      index("files_live_size_idx").on(t.size, t.id).where(live),
+      index("files_live_owner_updated_idx").on(t.ownerId, t.updatedAt, t.id).where(live),
+      index("files_live_updated_idx").on(t.updatedAt, t.id).where(live),
+      index("files_live_camera_created_idx").on(t.cameraId, t.createdAt, t.id).where(live),
+      index("files_live_category_created_idx").on(t.category, t.createdAt, t.id).where(live),
+      index("files_filename_trgm_idx").using("gin", sql`${t.filename} gin_trgm_ops`).where(live),
+      index("files_tags_idx").using("gin", t.tags),
+      index("files_camera_captured_idx").on(t.cameraId, t.capturedAt),
+      index("files_site_captured_idx").on(t.siteId, t.capturedAt),
+      index("files_checksum_idx").on(t.checksumSha256),
+      index("files_deleted_idx").on(t.deletedAt),
+    ];
+  },
 );
 
 export const fileVersions = pgTable(

@@ -1,28 +1,31 @@
-const MAX_FILENAME_BYTES = 200;
+import { ApiError } from "@/lib/api/errors";
+
+const MAX_FILENAME_BYTES = 255;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+/** C0/C1 controls and the bidi marks, embeddings, overrides and isolates that disguise an extension. */
+export const DECEPTIVE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+const invalidFilename = (message: string) => new ApiError(400, "invalid_filename", message);
 
 /**
- * Makes a client-supplied name safe to store and to send back in headers: no path, no control or
- * bidi-override characters, no leading dots, bounded length, extension kept.
+ * The name a file is stored and served under. A name that tries to be something else (a path, a
+ * disguised extension, invisible characters) is refused rather than silently changed, so what the
+ * client sees in the response is what it sent; only characters some file systems cannot hold are
+ * replaced.
  */
 export function sanitizeFilename(input: string): string {
-  let name = input.normalize("NFC").split(/[\\/]/).pop() ?? "";
-  name = name
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+  const nfc = input.normalize("NFC");
+  if (/[\\/]/.test(nfc)) throw invalidFilename("A filename may not contain a path (/ or \\).");
+  if (DECEPTIVE_CHARACTERS.test(nfc)) throw invalidFilename("A filename may not contain control or text-direction characters.");
+  if (Buffer.byteLength(nfc) > MAX_FILENAME_BYTES) throw invalidFilename(`A filename may be at most ${MAX_FILENAME_BYTES} bytes.`);
+  let name = nfc
     .replace(/[<>:"|?*]/g, "_")
     .replace(/\s+/g, " ")
     .trim()
     .replace(/^[.\s]+/, "")
     .replace(/[.\s]+$/, "");
+  if (!name) throw invalidFilename("The filename is empty.");
   if (WINDOWS_RESERVED.test(name)) name = `_${name}`;
-  if (!name) name = "file";
-  if (Buffer.byteLength(name) > MAX_FILENAME_BYTES) {
-    const dot = name.lastIndexOf(".");
-    const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : "";
-    let base = name.slice(0, name.length - ext.length);
-    while (Buffer.byteLength(base + ext) > MAX_FILENAME_BYTES) base = base.slice(0, -1);
-    name = base + ext;
-  }
   return name;
 }
 

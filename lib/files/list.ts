@@ -1,22 +1,42 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files } from "@/db/schema";
+import { badRequest } from "@/lib/api/errors";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { escapeLike, fileAccessConditions } from "./access";
+import { estimateRows } from "./estimate";
 import type { ListFilesQuery } from "./schemas";
 import { toFileSummary } from "./serialize";
 
+/** Each sort has an index per scope (see db/schema/files.ts), with `id` breaking ties in the same direction. */
 const SORT_COLUMNS = {
-  name: files.filename,
-  size: files.size,
-  uploadedAt: files.createdAt,
-  lastModified: files.updatedAt,
+  name: { column: files.filename, type: sql`text` },
+  size: { column: files.size, type: sql`bigint` },
+  uploadedAt: { column: files.createdAt, type: sql`timestamptz` },
+  lastModified: { column: files.updatedAt, type: sql`timestamptz` },
 } as const;
 
-/** `GET /api/v1/files`: the actor's live files (every owner's for admins), filtered, sorted and paged. */
-export async function listFiles(ctx: ServiceContext, query: ListFilesQuery) {
-  const conditions: (SQL | undefined)[] = [
+/** Totals are exact up to here; above it Postgres's estimate is returned and `totalExact` is false. */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/** An opaque position for keyset paging: the last row's sort value (as Postgres prints it) and id. */
+function encodeCursor(sortBy: string, value: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortBy, value, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string, sortBy: string): { value: string; id: string } {
+  try {
+    const [by, value, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (by === sortBy && typeof value === "string" && typeof id === "string" && /^[0-9a-f-]{36}$/.test(id)) return { value, id };
+  } catch {
+    // fall through to the refusal below
+  }
+  throw badRequest("The cursor is not valid for this sort; start again without it.", "invalid_cursor");
+}
+
+function filterConditions(ctx: ServiceContext, query: ListFilesQuery): (SQL | undefined)[] {
+  return [
     isNull(files.deletedAt),
     ...fileAccessConditions(ctx.actor),
     query.category ? eq(files.category, query.category) : undefined,
@@ -26,6 +46,7 @@ export async function listFiles(ctx: ServiceContext, query: ListFilesQuery) {
         ? ilike(files.mimeType, `${escapeLike(query.mimeType.replace(/\/?\*?$/, ""))}/%`)
         : eq(files.mimeType, query.mimeType.toLowerCase())
       : undefined,
+    // Served by the trigram index on filename.
     query.q ? ilike(files.filename, `%${escapeLike(query.q)}%`) : undefined,
     query.status ? eq(files.status, query.status) : undefined,
     query.cameraId ? eq(files.cameraId, query.cameraId) : undefined,
@@ -33,21 +54,57 @@ export async function listFiles(ctx: ServiceContext, query: ListFilesQuery) {
     query.capturedFrom ? gte(files.capturedAt, new Date(query.capturedFrom)) : undefined,
     query.capturedTo ? lte(files.capturedAt, new Date(query.capturedTo)) : undefined,
   ];
-  const where = and(...conditions);
-  const order = query.sortOrder === "asc" ? asc : desc;
+}
+
+/**
+ * `GET /api/v1/files`: the actor's live files (every owner's for admins), filtered, sorted and paged.
+ * `page` works as the spec says; `cursor` (from `pagination.nextCursor`) pages at any depth at the cost
+ * of the first page.
+ */
+export async function listFiles(ctx: ServiceContext, query: ListFilesQuery) {
+  const filters = and(...filterConditions(ctx, query));
+  const { column, type } = SORT_COLUMNS[query.sortBy];
+  const descending = query.sortOrder === "desc";
+  const order = descending ? desc : asc;
+  const after = query.cursor ? decodeCursor(query.cursor, query.sortBy) : null;
+  const seek = after
+    ? descending
+      ? sql`(${column}, ${files.id}) < (${after.value}::${type}, ${after.id}::uuid)`
+      : sql`(${column}, ${files.id}) > (${after.value}::${type}, ${after.id}::uuid)`
+    : undefined;
   const db = getDb();
-  const [rows, [{ total }]] = await Promise.all([
+  const [rows, counted] = await Promise.all([
     db
-      .select()
+      .select({ file: files, sortValue: sql<string>`${column}::text` })
       .from(files)
-      .where(where)
-      .orderBy(order(SORT_COLUMNS[query.sortBy]), order(files.id))
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit),
-    db.select({ total: count() }).from(files).where(where),
+      .where(and(filters, seek))
+      .orderBy(order(column), order(files.id))
+      .limit(query.limit + 1)
+      .offset(after ? 0 : (query.page - 1) * query.limit),
+    countFiles(filters),
   ]);
+  const more = rows.length > query.limit;
+  const pageRows = rows.slice(0, query.limit);
+  const last = pageRows.at(-1);
   return {
-    files: rows.map((r) => toFileSummary(r)),
-    pagination: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+    files: pageRows.map((r) => toFileSummary(r.file)),
+    pagination: {
+      page: after ? null : query.page,
+      limit: query.limit,
+      total: counted.total,
+      totalPages: Math.ceil(counted.total / query.limit),
+      totalExact: counted.exact,
+      nextCursor: more && last ? encodeCursor(query.sortBy, last.sortValue, last.file.id) : null,
+    },
   };
+}
+
+/** Exact up to EXACT_COUNT_LIMIT (a bounded scan), the planner's estimate above it. */
+async function countFiles(where: SQL | undefined): Promise<{ total: number; exact: boolean }> {
+  const db = getDb();
+  const bounded = db.select({ one: sql`1` }).from(files).where(where).limit(EXACT_COUNT_LIMIT + 1).as("bounded");
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(bounded);
+  if (n <= EXACT_COUNT_LIMIT) return { total: n, exact: true };
+  const estimate = await estimateRows(db.select({ id: files.id }).from(files).where(where));
+  return { total: Math.max(estimate, n), exact: false };
 }

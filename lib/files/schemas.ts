@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DECEPTIVE_CHARACTERS } from "./filename";
 
 /** Shared by the API routes, the UI and (later) the OpenAPI document. */
 export const categorySchema = z
@@ -8,7 +9,13 @@ export const categorySchema = z
   .max(64)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u, "Category may hold letters, digits, space, _ . -");
 
-export const tagSchema = z.string().trim().min(1).max(64).regex(/^[^,\u0000-\u001f]+$/, "Tags may not contain commas");
+export const tagSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((t) => !/[,/\\]/.test(t), "Tags may not contain commas or slashes")
+  .refine((t) => !DECEPTIVE_CHARACTERS.test(t), "Tags may not contain control or text-direction characters");
 /** A SHA-256 digest as 64 lowercase hex digits. */
 export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, "checksum must be a SHA-256 digest in hex");
 
@@ -56,6 +63,8 @@ export const listFilesQuerySchema = z.object({
   sortBy: z.enum(SORT_FIELDS).default("uploadedAt"),
   sortOrder: z.enum(["asc", "desc"]).default("desc"),
   page: z.coerce.number().int().min(1).max(100000).default(1),
+  /** `pagination.nextCursor` of the previous page: keyset paging at any depth (page is then ignored). */
+  cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(24),
 });
 export type ListFilesQuery = z.output<typeof listFilesQuerySchema>;

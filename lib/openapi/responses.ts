@@ -28,7 +28,14 @@ const mediaInfo = z
 export const fileList = z
   .object({
     files: z.array(fileSummary),
-    pagination: z.object({ page: z.number().int(), limit: z.number().int(), total: z.number().int(), totalPages: z.number().int() }),
+    pagination: z.object({
+      page: z.number().int().nullable().describe("null when paging by cursor"),
+      limit: z.number().int(),
+      total: z.number().int(),
+      totalPages: z.number().int(),
+      totalExact: z.boolean().describe(`false when total is the planner's estimate (above 10 000 matches)`),
+      nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
+    }),
   });
 
 export const fileDetail = fileSummary

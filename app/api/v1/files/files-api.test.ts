@@ -52,25 +52,30 @@ describe("POST /api/v1/files/upload", () => {
     });
   });
 
-  it("stores a hostile filename safely", async () => {
+  it("refuses a disguised filename and stores nothing", async () => {
     // A raw body, so the hostile bytes reach the server exactly as written (FormData would escape some).
     const boundary = "----hostile";
-    const name = '../../etc/\u202epasswd"x".jpg';
+    const name = '\u202epasswd"x".jpg';
     const body = Buffer.concat([
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name.replace(/"/g, "%22")}"\r\nContent-Type: image/jpeg\r\n\r\n`, "utf8"),
       jpeg,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
+    const before = await footprint(alice.id);
     const res = await alice.session.fetch("/api/v1/files/upload", { method: "POST", body: new Uint8Array(body), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
+    expect(res.status).toBe(400);
+    expectEnvelope(await res.json(), "invalid_filename");
+    expect(await footprint(alice.id)).toEqual(before);
+  });
+
+  it("keeps a name with non-ASCII letters, replaces what file systems cannot hold, and serves it safely", async () => {
+    const res = await apiUpload(alice.session, { name: "Ảnh cổng|1.jpg", type: "image/jpeg", bytes: jpeg });
     expect(res.status).toBe(201);
-    const { fileId: id, filename } = await res.json();
-    expect(filename).toBe("passwd%22x%22.jpg");
-    await waitUntilProcessed(id);
-    const dl = await alice.session.fetch(`/api/v1/files/${id}/download`);
-    expect(dl.headers.get("content-disposition")).toBe(`attachment; filename="passwd_22x_22.jpg"; filename*=UTF-8''passwd%2522x%2522.jpg`);
+    expect(res.body.filename).toBe("Ảnh cổng_1.jpg");
+    await waitUntilProcessed(res.body.fileId);
+    const dl = await alice.session.fetch(`/api/v1/files/${res.body.fileId}/download`);
+    expect(dl.headers.get("content-disposition")).toBe(`attachment; filename="_nh c_ng_1.jpg"; filename*=UTF-8''%E1%BA%A2nh%20c%E1%BB%95ng_1.jpg`);
     await dl.arrayBuffer();
-    const unicode = await apiUpload(alice.session, { name: "Ảnh cổng 1.jpg", type: "image/jpeg", bytes: jpeg });
-    expect(unicode.body.filename).toBe("Ảnh cổng 1.jpg");
   });
 
   it("refuses a missing session with 401 in the error envelope", async () => {
@@ -202,6 +207,8 @@ describe("GET /api/v1/files", () => {
       const bytes = u.name.endsWith(".png") ? await makePng() : fakeJpeg(u.size);
       const res = await apiUpload(carol.session, { name: u.name, type: u.name.endsWith(".png") ? "image/png" : "image/jpeg", bytes }, { category: u.category, tags: u.tags });
       expect(res.status).toBe(201);
+      // Processing moves lastModified; the sort tests want it settled.
+      await waitUntilProcessed(res.body.fileId);
     }
   });
 
@@ -210,7 +217,7 @@ describe("GET /api/v1/files", () => {
   it("lists only the caller's files with the spec's pagination", async () => {
     const res = await carol.session.json("/api/v1/files");
     expect(res.status).toBe(200);
-    expect(res.body.pagination).toEqual({ page: 1, limit: 24, total: 3, totalPages: 1 });
+    expect(res.body.pagination).toEqual({ page: 1, limit: 24, total: 3, totalPages: 1, totalExact: true, nextCursor: null });
     expect(res.body.files[0]).toMatchObject({ fileId: expect.any(String), filename: expect.any(String), size: expect.any(Number), mimeType: expect.any(String), url: expect.any(String), category: expect.any(String), tags: expect.any(Array), uploadedAt: expect.any(String) });
     expect(names((await bob.session.json("/api/v1/files")).body)).not.toContain("b-gate.jpg");
   });
@@ -231,7 +238,34 @@ describe("GET /api/v1/files", () => {
     expect(bySize).toEqual([...bySize].sort((a: number, b: number) => b - a));
     const page2 = await carol.session.json("/api/v1/files?sortBy=name&sortOrder=asc&limit=2&page=2");
     expect(names(page2.body)).toEqual(["c-lobby.png"]);
-    expect(page2.body.pagination).toEqual({ page: 2, limit: 2, total: 3, totalPages: 2 });
+    expect(page2.body.pagination).toMatchObject({ page: 2, limit: 2, total: 3, totalPages: 2, nextCursor: null });
+  });
+
+  it("pages by cursor through every sort and order, each file once, in the same order as page paging", async () => {
+    for (const sortBy of ["name", "size", "uploadedAt", "lastModified"]) {
+      for (const sortOrder of ["asc", "desc"]) {
+        const all = names((await carol.session.json(`/api/v1/files?sortBy=${sortBy}&sortOrder=${sortOrder}`)).body);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res: any = await carol.session.json(`/api/v1/files?sortBy=${sortBy}&sortOrder=${sortOrder}&limit=1${cursor ? `&cursor=${cursor}` : ""}`);
+          expect(res.status).toBe(200);
+          seen.push(...names(res.body));
+          cursor = res.body.pagination.nextCursor;
+        } while (cursor && seen.length < 10);
+        expect(seen, `${sortBy} ${sortOrder}`).toEqual(all);
+      }
+    }
+  });
+
+  it("refuses a cursor that was not issued for this sort", async () => {
+    const first = await carol.session.json("/api/v1/files?sortBy=name&limit=1");
+    const wrongSort = await carol.session.json(`/api/v1/files?sortBy=size&cursor=${first.body.pagination.nextCursor}`);
+    expect(wrongSort.status).toBe(400);
+    expectEnvelope(wrongSort.body, "invalid_cursor");
+    const garbage = await carol.session.json("/api/v1/files?cursor=bm90LWpzb24");
+    expect(garbage.status).toBe(400);
+    expectEnvelope(garbage.body, "invalid_cursor");
   });
 
   it("rejects bad query parameters with 400", async () => {
