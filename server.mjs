@@ -24,6 +24,19 @@ const server = createServer((req, res) => {
 // Without this, dev mode's hot-reload socket cannot connect and the browser reloads in a loop.
 const upgrade = app.getUpgradeHandler();
 server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
+// Requests Node's HTTP parser refuses before the app sees them (an oversized URL or header block, a
+// malformed request line) still get the API's one error envelope instead of a bare status line.
+const PARSER_REFUSALS = {
+  HPE_HEADER_OVERFLOW: [431, "headers_too_large", "The request line or headers are too large."],
+  HPE_URI_TOO_LONG: [414, "uri_too_long", "The request URL is too long."],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "The request took too long to arrive."],
+};
+server.on("clientError", (err, socket) => {
+  if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
+  const [status, code, message] = PARSER_REFUSALS[err.code] ?? [400, "bad_request", "The HTTP request is malformed."];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(`HTTP/1.1 ${status} ${code.replace(/_/g, " ")}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+});
 server.listen(port, hostname, () => {
   console.log(`> Framevault ${dev ? "(dev) " : ""}listening on http://${hostname}:${port}`);
 });

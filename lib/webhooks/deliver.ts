@@ -3,7 +3,7 @@ import { lookup as dnsLookup } from "node:dns";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { BlockList, isIP, type LookupFunction } from "node:net";
-import { and, arrayContains, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { getDb } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryStatus } from "@/db/schema";
@@ -18,16 +18,14 @@ const TIMEOUT_MS = 10_000;
  */
 export async function enqueueWebhookDeliveries(event: WebhookEvent, payload: Record<string, unknown>, sourceEventId: string): Promise<string[]> {
   const db = getDb();
-  const endpoints = await db
-    .select({ id: webhookEndpoints.id })
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.active, true), arrayContains(webhookEndpoints.events, [event])));
-  if (endpoints.length > 0) {
-    await db
-      .insert(webhookDeliveries)
-      .values(endpoints.map((e) => ({ endpointId: e.id, event, payload, sourceEventId })))
-      .onConflictDoNothing();
-  }
+  // One statement, so an endpoint deleted meanwhile is simply not chosen (a separate select then insert
+  // failed the whole fan-out on the foreign key).
+  await db.execute(sql`
+    insert into ${webhookDeliveries} (endpoint_id, event, payload, source_event_id)
+    select ${webhookEndpoints.id}, ${event}, ${JSON.stringify(payload)}::jsonb, ${sourceEventId}
+    from ${webhookEndpoints}
+    where ${webhookEndpoints.active} and ${webhookEndpoints.events} @> array[${event}]::text[]
+    on conflict do nothing`);
   const rows = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.sourceEventId, sourceEventId));
   return rows.map((r) => r.id);
 }
