@@ -64,6 +64,7 @@ console.log(
     `  Admin:      ${saved?.email ?? stack.admin.email}`,
     `  Password:   ${stack.admin.password ?? saved?.password ?? "(unchanged; set ADMIN_PASSWORD to reset it)"}`,
     `  Database:   ${stack.env.DATABASE_URL ?? "from DATABASE_URL"}`,
+    ...(stack.postgresDir ? [`  DB files:   ${stack.postgresDir}`] : []),
     `  S3:         ${stack.env.S3_ENDPOINT ?? process.env.S3_ENDPOINT} (${stack.s3.kind})`,
     `  Workflows:  ${stack.runner ? `local runner at ${stack.runner.url}` : `Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}`}`,
     `  Data:       ${dataDir}`,

@@ -36,11 +36,11 @@ function killAll(): void {
   for (const child of live) child.kill("SIGKILL");
 }
 
-/** Starts a long-running child whose output goes to `outFile`. */
-export function spawnDaemon(cmd: string, args: string[], outFile: string, env: Record<string, string> = {}): ChildProcess {
+/** Starts a long-running child whose output goes to `outFile`; `as` runs it as another user (when we are root). */
+export function spawnDaemon(cmd: string, args: string[], outFile: string, env: Record<string, string> = {}, as?: { uid: number; gid: number }): ChildProcess {
   const out = fs.openSync(outFile, "a");
   try {
-    return tracked(cmd, args, (file, argv) => spawn(file, argv, { stdio: ["ignore", out, out], env: { ...cleanEnv(), ...env } }));
+    return tracked(cmd, args, (file, argv) => spawn(file, argv, { stdio: ["ignore", out, out], env: { ...cleanEnv(), ...env }, ...as }));
   } finally {
     fs.closeSync(out);
   }
