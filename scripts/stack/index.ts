@@ -7,7 +7,7 @@ import { ensureMediaBucket, makeS3Client } from "./bucket";
 import { startClamd } from "./clamd";
 import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
 import { startEmbeddedPostgres } from "./postgres";
-import { portIsFree } from "./proc";
+import { machineAddresses, portIsFree } from "./proc";
 import { ensureDebianPackages } from "./provision";
 import { startS3rver } from "./s3rver";
 
@@ -60,6 +60,12 @@ async function startLocalS3(opts: StackOptions, keys: { accessKeyId: string; sec
   return startS3rver({ dir: path.join(opts.dataDir, "s3rver"), port: await preferredPort(persistent, 7480), ...keys, log: opts.log });
 }
 
+function withHost(url: string, host: string): string {
+  const u = new URL(url);
+  u.hostname = host;
+  return u.origin;
+}
+
 /** Brings up Postgres, S3 and the workflow runner (each unless configured elsewhere), migrated and seeded. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const given = opts.mode === "dev" ? opts.given : {};
@@ -97,7 +103,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       stops.push(s3.stop);
       s3Env = { S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey, S3_BUCKET: bucket };
       s3Info = s3;
-      const origins = [opts.appUrl, opts.appUrl.replace("localhost", "127.0.0.1")];
+      // The dev server answers on every interface, so the Upload page may be opened at the machine's address too.
+      const hosts = opts.mode === "dev" ? machineAddresses() : [];
+      const origins = [opts.appUrl, opts.appUrl.replace("localhost", "127.0.0.1"), ...hosts.map((h) => withHost(opts.appUrl, h))];
       await ensureMediaBucket(makeS3Client(s3), bucket, [...new Set(origins)]);
     }
 
