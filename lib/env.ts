@@ -7,18 +7,26 @@ const bool = z
   .enum(["true", "false", "1", "0", ""])
   .transform((v) => v === "true" || v === "1");
 
+// The embedded stack's credentials: fine on a developer's machine, refused in production (see below).
+const DEV_DEFAULTS = {
+  DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:54329/framevault",
+  AUTH_SECRET: "framevault-local-development-secret-change-me",
+  S3_ACCESS_KEY_ID: "framevault-local",
+  S3_SECRET_ACCESS_KEY: "framevault-local-secret",
+};
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z.url().default("http://localhost:3000"),
-  DATABASE_URL: z.string().min(1).default("postgres://postgres:postgres@127.0.0.1:54329/framevault"),
-  AUTH_SECRET: z.string().min(16).default("framevault-local-development-secret-change-me"),
+  DATABASE_URL: z.string().min(1).default(DEV_DEFAULTS.DATABASE_URL),
+  AUTH_SECRET: z.string().min(1).default(DEV_DEFAULTS.AUTH_SECRET),
 
   S3_ENDPOINT: z.url().default("http://127.0.0.1:7480"),
   /** Endpoint the browser uses for presigned URLs when it differs from the server's (e.g. inside Docker). */
   S3_PUBLIC_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),
-  S3_ACCESS_KEY_ID: z.string().min(1).default("framevault-local"),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).default("framevault-local-secret"),
+  S3_ACCESS_KEY_ID: z.string().min(1).default(DEV_DEFAULTS.S3_ACCESS_KEY_ID),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).default(DEV_DEFAULTS.S3_SECRET_ACCESS_KEY),
   S3_BUCKET: z.string().min(3).default("framevault-media"),
   /** Server-side encryption requested on every object write. */
   S3_SSE: z.enum(["AES256", "aws:kms", "none"]).default("AES256"),
@@ -77,20 +85,39 @@ const schema = z.object({
         return { prefix, step, times: times === "always" ? Infinity : Number(times) };
       }),
     ),
+}).superRefine((e, ctx) => {
+  // Production never runs on a secret or credential that is written in this file.
+  if (e.NODE_ENV !== "production") {
+    if (e.AUTH_SECRET.length < 16) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "AUTH_SECRET must be at least 16 characters" });
+    return;
+  }
+  const refuse = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message, params: { refusal: true } });
+  if (e.AUTH_SECRET === DEV_DEFAULTS.AUTH_SECRET || Buffer.byteLength(e.AUTH_SECRET) < 32) {
+    refuse("AUTH_SECRET", "set AUTH_SECRET to 32+ random bytes (openssl rand -base64 32)");
+  }
+  if (e.DATABASE_URL === DEV_DEFAULTS.DATABASE_URL || /^postgres(ql)?:\/\/postgres:postgres@/.test(e.DATABASE_URL)) {
+    refuse("DATABASE_URL", "set DATABASE_URL to your database, with a user and password of its own (not postgres:postgres)");
+  }
+  if (e.S3_ACCESS_KEY_ID === DEV_DEFAULTS.S3_ACCESS_KEY_ID || e.S3_SECRET_ACCESS_KEY === DEV_DEFAULTS.S3_SECRET_ACCESS_KEY) {
+    refuse("S3_ACCESS_KEY_ID", "set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY to your S3 credentials (not the local framevault-local ones)");
+  }
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** Parses a set of variables; a production setup still on development credentials fails with one line saying what to set. */
+export function parseEnv(vars: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(vars);
+  if (result.success) return result.data;
+  const refusals = result.error.issues.filter((i) => i.code === "custom" && i.params?.refusal);
+  if (refusals.length > 0) throw new Error(`Refusing to start in production: ${refusals.map((i) => i.message).join("; ")}`);
+  throw new Error(`Invalid environment: ${z.prettifyError(result.error)}`);
+}
 
 let parsed: Env | undefined;
 
 /** Parsed once, on first use, so `next build` does not need runtime configuration. */
 export function env(): Env {
-  if (!parsed) {
-    const result = schema.safeParse(process.env);
-    if (!result.success) {
-      throw new Error(`Invalid environment: ${z.prettifyError(result.error)}`);
-    }
-    parsed = result.data;
-  }
+  parsed ??= parseEnv(process.env);
   return parsed;
 }

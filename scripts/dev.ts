@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nextEnv from "@next/env";
 import { startStack } from "./stack";
-import { httpAnswers, waitUntil } from "./stack/proc";
+import { httpAnswers, machineAddresses, waitUntil } from "./stack/proc";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data");
@@ -53,17 +53,19 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 next.on("exit", (code) => void shutdown(code ?? 0));
 
-await waitUntil("the app", () => httpAnswers(`http://127.0.0.1:${port}/api/health`), { timeoutMs: 180_000, children: [next] });
+await waitUntil("the app", () => httpAnswers(`http://127.0.0.1:${port}/api/health/live`), { timeoutMs: 180_000, children: [next] });
 await stack.runner?.sync();
 console.log(
   [
     "",
     "  Framevault is running",
     `  App:        ${appUrl}`,
-    `  Health:     ${appUrl}/api/health`,
+    `  Also at:    ${[`http://127.0.0.1:${port}`, ...machineAddresses().map((h) => `http://${h}:${port}`)].join("  ")}`,
+    `  Health:     ${appUrl}/api/health/ready (live: /api/health/live)`,
     `  Admin:      ${saved?.email ?? stack.admin.email}`,
     `  Password:   ${stack.admin.password ?? saved?.password ?? "(unchanged; set ADMIN_PASSWORD to reset it)"}`,
     `  Database:   ${stack.env.DATABASE_URL ?? "from DATABASE_URL"}`,
+    ...(stack.postgresDir ? [`  DB files:   ${stack.postgresDir}`] : []),
     `  S3:         ${stack.env.S3_ENDPOINT ?? process.env.S3_ENDPOINT} (${stack.s3.kind})`,
     `  Workflows:  ${stack.runner ? `local runner at ${stack.runner.url}` : `Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}`}`,
     `  Data:       ${dataDir}`,

@@ -1,6 +1,7 @@
 // `npm test`: provisions what the tests need, starts throwaway services on free ports, builds and
 // starts the app against them, runs every Vitest and Playwright test, and prints "N passed, N failed".
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,7 +36,8 @@ if (stack.s3.kind === "s3rver") log(`S3 is s3rver; it lacks: ${stack.s3.limitati
 
 const appEnv: Record<string, string> = {
   ...stack.env,
-  AUTH_SECRET: "framevault-test-secret-0123456789abcdef",
+  // Generated per run, like the stack's database and S3 credentials: the production build never runs on a source constant.
+  AUTH_SECRET: randomBytes(32).toString("base64"),
   MAX_UPLOAD_BYTES: String(20 * MiB),
   USER_QUOTA_BYTES: String(64 * MiB),
   // Low enough for the tests to reach; the whole suite signs in from one address, hence the IP ceiling.
@@ -75,7 +77,7 @@ try {
   };
   app.stdout?.on("data", keep);
   app.stderr?.on("data", keep);
-  await waitUntil("the app", () => httpAnswers(`${appUrl}/api/health`), { timeoutMs: 60_000, children: [app] });
+  await waitUntil("the app", () => httpAnswers(`${appUrl}/api/health/live`), { timeoutMs: 60_000, children: [app] });
   await stack.runner?.sync();
 
   const testEnv: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { runMigrations } from "../../db/migrate";
 import { ensureAdmin, type SeededAdmin } from "../../db/seed";
@@ -6,7 +7,7 @@ import { ensureMediaBucket, makeS3Client } from "./bucket";
 import { startClamd } from "./clamd";
 import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
 import { startEmbeddedPostgres } from "./postgres";
-import { portIsFree } from "./proc";
+import { machineAddresses, portIsFree } from "./proc";
 import { ensureDebianPackages } from "./provision";
 import { startS3rver } from "./s3rver";
 
@@ -26,49 +27,68 @@ export interface Stack {
   admin: SeededAdmin;
   s3: Pick<LocalS3, "kind" | "limitations"> | { kind: "external"; limitations: string[] };
   runner: LocalInngestRunner | null;
+  /** Where the embedded Postgres keeps its cluster (null when DATABASE_URL points elsewhere). */
+  postgresDir: string | null;
   stop(): Promise<void>;
 }
 
-const LOCAL_KEYS = { accessKeyId: "framevault-local", secretAccessKey: "framevault-local-secret" };
+// Dev keeps well-known credentials (its data outlives a run, and tools get configured once); tests make new
+// ones per run, so the production build they start never runs on a credential written in the source.
+const DEV_CREDENTIALS = { accessKeyId: "framevault-local", secretAccessKey: "framevault-local-secret", dbPassword: "postgres" };
+function localCredentials(mode: StackOptions["mode"]) {
+  if (mode === "dev") return DEV_CREDENTIALS;
+  const random = () => randomBytes(18).toString("base64url");
+  return { accessKeyId: `fvtest${randomBytes(6).toString("hex")}`, secretAccessKey: random(), dbPassword: random() };
+}
 
 /** Dev keeps well-known ports when they are free, so bookmarks and tools keep working; tests take any. */
 async function preferredPort(wanted: boolean, port: number): Promise<number | undefined> {
   return wanted && (await portIsFree(port)) ? port : undefined;
 }
 
-async function startLocalS3(opts: StackOptions): Promise<LocalS3> {
+async function startLocalS3(opts: StackOptions, keys: { accessKeyId: string; secretAccessKey: string }): Promise<LocalS3> {
   const persistent = opts.mode === "dev";
   const cephReady = cephAvailable() || ensureDebianPackages(["ceph-mon", "ceph-osd", "radosgw", "ceph-common"], ["radosgw", "ceph-mon", "ceph-osd"], opts.log);
   if (cephReady) {
     try {
-      return await startCephRgw({ dir: path.join(opts.dataDir, "ceph"), persistent, port: await preferredPort(persistent, 7480), ...LOCAL_KEYS, log: opts.log });
+      return await startCephRgw({ dir: path.join(opts.dataDir, "ceph"), persistent, port: await preferredPort(persistent, 7480), ...keys, log: opts.log });
     } catch (err) {
       opts.log(`Ceph RGW did not start: ${(err as Error).message.split("\n")[0]}`);
     }
   }
   opts.log("falling back to s3rver (a much less faithful S3)");
-  return startS3rver({ dir: path.join(opts.dataDir, "s3rver"), port: await preferredPort(persistent, 7480), ...LOCAL_KEYS, log: opts.log });
+  return startS3rver({ dir: path.join(opts.dataDir, "s3rver"), port: await preferredPort(persistent, 7480), ...keys, log: opts.log });
+}
+
+function withHost(url: string, host: string): string {
+  const u = new URL(url);
+  u.hostname = host;
+  return u.origin;
 }
 
 /** Brings up Postgres, S3 and the workflow runner (each unless configured elsewhere), migrated and seeded. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const given = opts.mode === "dev" ? opts.given : {};
+  const { dbPassword, ...s3Keys } = localCredentials(opts.mode);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err) => opts.log(`stop failed: ${(err as Error).message}`));
   };
   try {
     let databaseUrl = given.DATABASE_URL;
+    let postgresDir: string | null = null;
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({
         dir: path.join(opts.dataDir, "postgres"),
         port: opts.mode === "dev" ? 54329 : undefined,
         persistent: opts.mode === "dev",
         database: "framevault",
-        log: () => {},
+        password: dbPassword,
+        log: opts.log,
       });
       stops.push(pg.stop);
       databaseUrl = pg.url;
+      postgresDir = pg.dataDir;
     }
     await runMigrations(databaseUrl);
 
@@ -79,11 +99,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       s3Env = {};
       s3Info = { kind: "external", limitations: [] };
     } else {
-      const s3 = await startLocalS3(opts);
+      const s3 = await startLocalS3(opts, s3Keys);
       stops.push(s3.stop);
       s3Env = { S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey, S3_BUCKET: bucket };
       s3Info = s3;
-      const origins = [opts.appUrl, opts.appUrl.replace("localhost", "127.0.0.1")];
+      // The dev server answers on every interface, so the Upload page may be opened at the machine's address too.
+      const hosts = opts.mode === "dev" ? machineAddresses() : [];
+      const origins = [opts.appUrl, opts.appUrl.replace("localhost", "127.0.0.1"), ...hosts.map((h) => withHost(opts.appUrl, h))];
       await ensureMediaBucket(makeS3Client(s3), bucket, [...new Set(origins)]);
     }
 
@@ -116,6 +138,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       admin,
       s3: s3Info,
       runner,
+      postgresDir,
       stop,
     };
   } catch (err) {

@@ -2,6 +2,7 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 export function onPath(bin: string): boolean {
@@ -36,11 +37,11 @@ function killAll(): void {
   for (const child of live) child.kill("SIGKILL");
 }
 
-/** Starts a long-running child whose output goes to `outFile`. */
-export function spawnDaemon(cmd: string, args: string[], outFile: string, env: Record<string, string> = {}): ChildProcess {
+/** Starts a long-running child whose output goes to `outFile`; `as` runs it as another user (when we are root). */
+export function spawnDaemon(cmd: string, args: string[], outFile: string, env: Record<string, string> = {}, as?: { uid: number; gid: number }): ChildProcess {
   const out = fs.openSync(outFile, "a");
   try {
-    return tracked(cmd, args, (file, argv) => spawn(file, argv, { stdio: ["ignore", out, out], env: { ...cleanEnv(), ...env } }));
+    return tracked(cmd, args, (file, argv) => spawn(file, argv, { stdio: ["ignore", out, out], env: { ...cleanEnv(), ...env }, ...as }));
   } finally {
     fs.closeSync(out);
   }
@@ -153,4 +154,12 @@ export function lockFile(file: string): number {
   fs.ftruncateSync(fd, 0);
   fs.writeSync(fd, String(process.pid), 0);
   return fd;
+}
+
+/** This machine's non-loopback addresses, as they appear in a URL's host ([…] for IPv6; link-local left out). */
+export function machineAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal && !i.address.startsWith("fe80:"))
+    .map((i) => (i.family === "IPv6" ? `[${i.address}]` : i.address));
 }

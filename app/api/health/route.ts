@@ -1,10 +1,4 @@
-// GET /api/health — state of the database, object store and workflow engine (503 when one is down)
-import { NextResponse } from "next/server";
-import { checkHealth } from "@/lib/health";
+// GET /api/health — the readiness check (same as /api/health/ready), kept for existing monitors
+export { GET } from "./ready/route";
 
 export const dynamic = "force-dynamic";
-
-export async function GET() {
-  const health = await checkHealth();
-  return NextResponse.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } });
-}
