@@ -1,6 +1,6 @@
 import path from "node:path";
 import { runMigrations } from "../../db/migrate";
-import { ensureAdmin, type SeededAdmin } from "../../db/seed";
+import { ensureAdmin, type SeededAdmin } from "./seed";
 import { startLocalInngestRunner, type LocalInngestRunner } from "../inngest-runner";
 import { ensureMediaBucket, makeS3Client } from "./bucket";
 import { startClamd } from "./clamd";
