@@ -60,6 +60,7 @@ describe("JSON bodies", () => {
     const huge = JSON.stringify({ email: "x@example.com", name: "x".repeat(5 * MiB), password: "long-enough-1" });
     const declared = await admin.json("/api/v1/users", { method: "POST", headers: { "content-type": "application/json" }, body: huge });
     expect(declared).toMatchObject({ status: 413, body: { error: { code: "payload_too_large" } } });
+    expect(declared.headers.get("connection")).toBe("close");
 
     // Streamed without a length: the server counts bytes and stops at the limit.
     const bytes = new TextEncoder().encode(huge);
@@ -75,5 +76,31 @@ describe("JSON bodies", () => {
     expect(streamed.status).toBe(413);
     expect((await streamed.json()).error.code).toBe("payload_too_large");
     expect((await admin.json("/api/v1/users")).status).toBe(200);
+  });
+
+  it("is answered with 413 while the client is still sending: the server stops reading at the limit", async () => {
+    const admin = await adminSignIn();
+    // 2 MiB arrive, then the body never ends: a server that buffers the whole body would never answer.
+    const prefix = new TextEncoder().encode(`{"name":"${"x".repeat(2 * MiB)}`);
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    let offset = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (offset < prefix.length) {
+          controller.enqueue(prefix.subarray(offset, offset + 64 * 1024));
+          offset += 64 * 1024;
+          return;
+        }
+        await stalled;
+        controller.close();
+      },
+    });
+    const aborter = new AbortController();
+    const res = await admin.fetch("/api/v1/users", { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half", signal: aborter.signal } as RequestInit);
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("payload_too_large");
+    release();
+    aborter.abort();
   });
 });

@@ -5,7 +5,7 @@ import { actorHas, actorId, type Actor, type ServiceContext } from "@/lib/auth/a
 import { enforceRateLimit } from "@/lib/rate-limit/limits";
 import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
-import { ApiError, errorBody, forbidden, payloadTooLarge, unauthorized, unsupportedMediaType } from "./errors";
+import { ApiError, errorBody, forbidden, unauthorized, unsupportedMediaType } from "./errors";
 import { requestInfo } from "./request-info";
 import { resolveActor } from "./resolve-actor";
 import { assertSameOriginForCookieWrite } from "./same-origin";
@@ -67,7 +67,8 @@ const JSON_LIMIT_BYTES = 1024 * 1024;
 export async function readJson(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw unsupportedMediaType("Send the body as Content-Type: application/json.");
-  const tooLarge = () => payloadTooLarge("JSON body is larger than 1 MiB.");
+  // The rest of the body is never read, so the connection cannot carry another request: say so.
+  const tooLarge = () => new ApiError(413, "payload_too_large", "JSON body is larger than 1 MiB.", { Connection: "close" });
   if (Number(req.headers.get("content-length") ?? 0) > JSON_LIMIT_BYTES) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
