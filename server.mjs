@@ -5,6 +5,8 @@ import { createServer } from "node:http";
 import next from "next";
 
 const INTERNAL_LENGTH_HEADER = "x-framevault-content-length";
+// Route handlers cannot see the socket; the app reads the peer address from this header (lib/api/request-info.ts).
+const SOCKET_ADDRESS_HEADER = "x-framevault-socket-address";
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
@@ -19,6 +21,8 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
+  // Replaces any copy the client sent, so the address cannot be forged.
+  req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const setHeader = res.setHeader.bind(res);
   res.setHeader = (name, value) =>
     name.toLowerCase() === INTERNAL_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);

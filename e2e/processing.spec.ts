@@ -19,7 +19,9 @@ async function signIn(page: Page) {
 }
 
 async function upload(page: Page, name: string, mimeType: string, buffer: Buffer): Promise<string> {
-  const res = await page.request.post("/api/v1/files/upload", { multipart: { file: { name, mimeType, buffer } } });
+  // page.request sends the page's cookies but no Origin; cookie writes need the app's own Origin.
+  const origin = new URL(page.url()).origin;
+  const res = await page.request.post("/api/v1/files/upload", { headers: { origin }, multipart: { file: { name, mimeType, buffer } } });
   expect(res.status()).toBe(201);
   return (await res.json()).fileId;
 }

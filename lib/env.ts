@@ -42,6 +42,16 @@ const schema = z.object({
   AUTH_OIDC_CLIENT_ID: z.string().min(1).optional(),
   AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   AUTH_OIDC_NAME: z.string().min(1).default("SSO"),
+  /** Email domains that may sign in through SSO (comma-separated); empty lets any verified address in. */
+  AUTH_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
+  /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; empty: the socket address is the client. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((p) => p.trim()).filter(Boolean)),
 
   ADMIN_EMAIL: z.email().default("admin@framevault.local"),
   ADMIN_PASSWORD: z.string().min(8).optional(),

@@ -50,6 +50,9 @@ const appEnv: Record<string, string> = {
   AUTH_OIDC_NAME: "Example SSO",
   RATE_LIMIT_SIGNIN_PER_15_MINUTES: "5",
   RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES: "10000",
+  // Every test request comes from 127.0.0.1 (forwarded headers are not trusted), so the per-address
+  // ceiling of the API limit would be shared by the whole suite.
+  RATE_LIMIT_API_PER_MINUTE: "100000",
   NODE_ENV: "production",
   // Test-only fault injection (see lib/env.ts): files named so fail their virus-scan step twice, or always.
   FRAMEVAULT_FAULTS: "fault-twice-:virus-scan:2,fault-always-:virus-scan:always",

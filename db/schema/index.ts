@@ -1,4 +1,5 @@
 export * from "./users";
+export * from "./external-identities";
 export * from "./files";
 export * from "./uploads";
 export * from "./audit";

@@ -1,4 +1,4 @@
-import { pgEnum, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, pgEnum, pgTable, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const roleEnum = pgEnum("role", ["user", "admin", "system", "auditor"]);
 
@@ -11,6 +11,11 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     role: roleEnum("role").notNull().default("user"),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * Carried in every session token and compared on each request: raising it (sign-out, password change,
+     * disabling) ends every session issued before.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

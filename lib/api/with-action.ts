@@ -13,6 +13,12 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: { code
 /**
  * The server-action twin of `withApi`: resolve the caller from the session, apply the rate limit,
  * check the permission, and return failures in the same `{ code, message }` shape instead of throwing.
+ * Cross-site calls need no check of our own here: Next.js refuses a Server Action whose `Origin` host
+ * differs from the Host (or X-Forwarded-Host) header before any action code runs (installed next 16:
+ * `dist/server/app-render/action-handler.js`, "Invalid Server Actions request", with
+ * `serverActions.allowedOrigins` as the only widening, which we do not set), and actions are always POST
+ * with Next's own encoded body, which a cross-site form cannot produce. Auth.js's sign-in and sign-out
+ * endpoints check their own CSRF token.
  */
 export function withAction<A extends unknown[], T>(
   action: (ctx: ServiceContext & { actor: Actor }, ...args: A) => Promise<T>,

@@ -5,16 +5,18 @@ import { actorHas, actorId, type Actor, type ServiceContext } from "@/lib/auth/a
 import { enforceRateLimit } from "@/lib/rate-limit/limits";
 import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
-import { ApiError, errorBody, forbidden, unauthorized } from "./errors";
+import { ApiError, errorBody, forbidden, unauthorized, unsupportedMediaType } from "./errors";
 import { requestInfo } from "./request-info";
 import { resolveActor } from "./resolve-actor";
+import { assertSameOriginForCookieWrite } from "./same-origin";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (args: { req: NextRequest; ctx: ServiceContext & { actor: Actor }; params: P }) => Promise<Response | unknown>;
 
 /**
- * Every API route goes through here: resolve the actor (session cookie; API keys later), check the
- * permission, run the handler, and turn any thrown error into the one error envelope.
+ * Every API route goes through here: resolve the actor (Bearer API key or session cookie), refuse
+ * cross-site writes made with the cookie, check the permission, run the handler, and turn any thrown
+ * error into the one error envelope.
  */
 export function withApi<P = Record<string, never>>(
   handler: Handler<P>,
@@ -26,6 +28,7 @@ export function withApi<P = Record<string, never>>(
     try {
       const actor = await resolveActor(req.headers, info);
       if (!actor) throw unauthorized();
+      if (actor.type === "user") assertSameOriginForCookieWrite(req.method, req.headers);
       // Per actor, so one busy camera or user never slows down another; per address as a ceiling.
       await enforceRateLimit("api", [`actor:${actorId(actor)}`, info.ip && `ip:${info.ip}`]);
       if (opts.rateLimit === "upload") await enforceRateLimit("upload", [`actor:${actorId(actor)}`]);
@@ -53,12 +56,37 @@ export function errorResponse(err: unknown, requestId: string): Response {
   return NextResponse.json(body, { status, headers });
 }
 
-/** Reads a JSON body; malformed JSON is the client's mistake, not a 500. */
+const JSON_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Reads a JSON body of at most 1 MiB, counting bytes as they arrive and stopping at the limit, so a huge
+ * body costs no more memory than the limit. Only `application/json` is read: a form or `text/plain` body
+ * (what a cross-site page can send without asking) is refused. Malformed JSON is the client's mistake,
+ * not a 500.
+ */
 export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.length > 1024 * 1024) throw new ApiError(413, "payload_too_large", "JSON body is larger than 1 MiB.");
+  const type = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") throw unsupportedMediaType("Send the body as Content-Type: application/json.");
+  // The rest of the body is never read, so the connection cannot carry another request: say so.
+  const tooLarge = () => new ApiError(413, "payload_too_large", "JSON body is larger than 1 MiB.", { Connection: "close" });
+  if (Number(req.headers.get("content-length") ?? 0) > JSON_LIMIT_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > JSON_LIMIT_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(Buffer.concat(chunks)));
   } catch {
     throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
   }

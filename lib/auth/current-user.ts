@@ -1,16 +1,12 @@
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
 import { redirect } from "next/navigation";
-import { getDb } from "@/db/client";
-import { users, type User } from "@/db/schema";
-import { auth } from "@/lib/auth";
+import type { User } from "@/db/schema";
 import { roleHas, type Permission } from "./permissions";
+import { sessionUser } from "./session-user";
 
-/** For server components: the signed-in, enabled user, or a redirect to sign-in. */
+/** For server components: the signed-in, enabled user whose session is still current, or a redirect to sign-in. */
 export async function requireUser(): Promise<User> {
-  const session = await auth();
-  const id = session?.user?.id;
-  const [user] = id ? await getDb().select().from(users).where(and(eq(users.id, id), isNull(users.disabledAt))) : [];
+  const user = await sessionUser();
   if (!user) redirect("/sign-in");
   return user;
 }

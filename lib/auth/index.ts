@@ -1,18 +1,24 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { z } from "zod";
-import { env } from "@/lib/env";
+import { getDb } from "@/db/client";
 import type { Role } from "@/db/schema";
+import { requestInfo } from "@/lib/api/request-info";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { env } from "@/lib/env";
 import { oidcProvider, oidcSettings } from "./oidc";
+import { revokeSessions } from "./session-user";
 import { authenticateWithPassword } from "./sign-in";
-import { accountForSsoSignIn, localAccountForEmail } from "./sso";
+import { accountForExternalIdentity, accountForSsoSignIn } from "./sso";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name: string; role: Role };
+    user: { id: string; email: string; name: string; role: Role; sessionVersion?: number };
   }
   interface User {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -31,20 +37,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   return {
   secret: env().AUTH_SECRET,
   trustHost: true,
-  // Credentials sign-in requires JWT sessions in Auth.js; the role is re-read from the database on
-  // every API call, so a role change or a disabled account takes effect at once.
+  // Credentials sign-in requires JWT sessions in Auth.js. The token carries the account's session
+  // version; every request re-reads the account (lib/auth/session-user.ts), so a role change, a disabled
+  // account or a sign-out takes effect at once.
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/sign-in" },
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      // `request` carries the original headers, including the socket address server.mjs sets, so the
+      // address limit and the audit row see the same client address as every API route.
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new SignInRefused("invalid_credentials");
         const result = await authenticateWithPassword(parsed.data, request);
         if ("error" in result) throw new SignInRefused(result.error);
         const { user } = result;
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
       },
     }),
     ...(sso ? [oidcProvider(sso)] : []),
@@ -52,27 +61,43 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   callbacks: {
     async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
-      // Only an address the identity provider vouches for may be linked to an account.
-      if (typeof profile?.email !== "string" || profile.email_verified === false) return false;
-      return (await accountForSsoSignIn(profile.email, typeof profile.name === "string" ? profile.name : null)) !== null;
+      if (!sso) return false;
+      const decision = await accountForSsoSignIn(
+        { issuer: sso.issuer, subject: profile?.sub, email: profile?.email, emailVerified: profile?.email_verified, name: profile?.name },
+        { allowedDomains: env().AUTH_OIDC_ALLOWED_DOMAINS, request: requestInfo(await headers()) },
+      );
+      return "user" in decision;
     },
     async jwt({ token, user, account, profile }) {
-      if (account?.provider === "oidc" && typeof profile?.email === "string") {
-        const local = await localAccountForEmail(profile.email);
-        if (local) {
-          token.sub = local.id;
-          token.role = local.role;
-        }
+      if (account?.provider === "oidc" && sso) {
+        const local = typeof profile?.sub === "string" ? await accountForExternalIdentity(sso.issuer, profile.sub) : null;
+        token.sub = local?.id ?? "";
+        token.role = local?.role;
+        token.sv = local?.sessionVersion;
       } else if (user) {
         token.sub = user.id;
         token.role = user.role;
+        token.sv = user.sessionVersion;
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = token.sub ?? "";
       session.user.role = (token.role as Role) ?? "user";
+      session.user.sessionVersion = typeof token.sv === "number" ? token.sv : undefined;
       return session;
+    },
+  },
+  events: {
+    // Sign-out ends the session on the server too: the version in every token issued so far stops matching.
+    async signOut(message) {
+      const token = "token" in message ? message.token : null;
+      if (!token?.sub || typeof token.sv !== "number") return;
+      const userId = token.sub;
+      await getDb().transaction(async (tx) => {
+        if (!(await revokeSessions(userId, tx, token.sv as number))) return;
+        await recordAuditEvent(tx, { actor: { type: "user", userId, role: (token.role as Role) ?? "user", email: token.email ?? "" }, request: requestInfo(await headers()) }, { action: "auth.sign_out" });
+      });
     },
   },
   };

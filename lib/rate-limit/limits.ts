@@ -17,7 +17,8 @@ function limiters(): Record<LimitKind, RateLimiterDrizzle> {
     globalForLimits.framevaultLimiters = {
       api: make("api", e.RATE_LIMIT_API_PER_MINUTE, 60),
       upload: make("upload", e.RATE_LIMIT_UPLOAD_PER_MINUTE, 60),
-      signIn: make("signin", e.RATE_LIMIT_SIGNIN_PER_15_MINUTES, 15 * 60),
+      // Keyed on the account alone, so no choice of address or header buys more guesses at one password.
+      signIn: make("signin-account", e.RATE_LIMIT_SIGNIN_PER_15_MINUTES, 15 * 60),
       signInIp: make("signin-ip", e.RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES, 15 * 60),
     };
   }
@@ -42,20 +43,7 @@ export async function enforceRateLimit(kind: LimitKind, keys: (string | null | u
   }
 }
 
-/**
- * For limits that only count failures (wrong passwords): refuse while the bucket is exhausted, count
- * a failure, and forget the failures after a success.
- */
-export const failureLimit = {
-  async check(kind: LimitKind, key: string): Promise<void> {
-    const limiter = limiters()[kind];
-    const state = await limiter.get(key);
-    if (state && state.consumedPoints >= limiter.points) throw tooMany(state.msBeforeNext);
-  },
-  async fail(kind: LimitKind, key: string): Promise<void> {
-    await limiters()[kind].penalty(key, 1);
-  },
-  async reset(kind: LimitKind, key: string): Promise<void> {
-    await limiters()[kind].delete(key);
-  },
-};
+/** Forgets what a key has consumed (a successful sign-in clears that account's attempts). */
+export async function resetRateLimit(kind: LimitKind, key: string): Promise<void> {
+  await limiters()[kind].delete(key);
+}

@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
+import { revokeSessions } from "@/lib/auth/session-user";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 
 export function toPublicUser(u: User) {
@@ -61,6 +62,8 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Upd
       await recordAuditEvent(tx, ctx, { action: "user.role_change", details: { userId, from: before.role, to: input.role } });
     }
     if (input.disabled !== undefined && input.disabled !== (before.disabledAt !== null)) {
+      // Re-enabling must not bring back sessions that disabling ended.
+      if (input.disabled) await revokeSessions(userId, tx);
       await recordAuditEvent(tx, ctx, { action: input.disabled ? "user.disable" : "user.enable", details: { userId } });
     }
     return row;

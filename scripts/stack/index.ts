@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { runMigrations } from "../../db/migrate";
-import { ensureAdmin, type SeededAdmin } from "../../db/seed";
+import { ensureAdmin, type SeededAdmin } from "./seed";
 import { startLocalInngestRunner, type LocalInngestRunner } from "../inngest-runner";
 import { ensureMediaBucket, makeS3Client } from "./bucket";
 import { startClamd } from "./clamd";

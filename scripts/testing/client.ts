@@ -31,9 +31,11 @@ export async function signIn(email: string, password: string, base = BASE_URL): 
   return sessionFromCookie(cookies.join("; "), base);
 }
 
+/** Requests carry the app's Origin, as a browser on the app's pages sends it (cookie writes require it). */
 export function sessionFromCookie(cookie: string, base = BASE_URL): Session {
+  const origin = new URL(base).origin;
   const doFetch = (path: string, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, { ...init, redirect: "manual", headers: { cookie, ...(init.headers as Record<string, string>) } });
+    fetch(`${base}${path}`, { ...init, redirect: "manual", headers: { cookie, origin, ...(init.headers as Record<string, string>) } });
   return {
     cookie,
     fetch: doFetch,

@@ -1,16 +1,16 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth";
 import { signInWithSsoAction } from "@/lib/auth/actions";
 import { oidcSettings } from "@/lib/auth/oidc";
+import { sessionUser } from "@/lib/auth/session-user";
 import { env } from "@/lib/env";
 import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const session = await auth();
-  if (session?.user) redirect("/");
+  // A cookie whose session was ended is no session: redirecting on it would loop with requireUser.
+  if (await sessionUser()) redirect("/");
   const { callbackUrl } = await searchParams;
   const sso = oidcSettings(env());
   return (

@@ -34,7 +34,7 @@ describe("audit trail of a file", () => {
 
     const events = (await auditor.session.json(`/api/v1/audit-events?fileId=${fileId}&action=file.download`)).body.events;
     const first = events.at(-1);
-    expect(first).toMatchObject({ actorType: "user", actorId: owner.id, outcome: "success", ip: "203.0.113.7", userAgent: "camera-agent/1.0", details: { status: 200 } });
+    expect(first).toMatchObject({ actorType: "user", actorId: owner.id, outcome: "success", ip: "127.0.0.1", userAgent: "camera-agent/1.0", details: { status: 200 } });
     expect(events[0].details).toMatchObject({ status: 304 });
   });
 

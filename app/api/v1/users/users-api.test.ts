@@ -14,7 +14,7 @@ describe("/api/v1/users", () => {
     expect(list.body.users.map((u: { email: string }) => u.email)).toContain(email.toLowerCase());
     await expect(signIn(email, "a-long-password")).resolves.toBeTruthy();
     const [row] = await testSql()`select password_hash from users where email = ${email.toLowerCase()}`;
-    expect(row.password_hash).toMatch(/^scrypt\$/);
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
     const [audit] = await testSql()`select action from audit_events where action = 'user.create' and details->>'email' = ${email.toLowerCase()}`;
     expect(audit.action).toBe("user.create");
   });
