@@ -6,6 +6,7 @@ import { enforceRateLimit } from "@/lib/rate-limit/limits";
 import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
 import { ApiError, errorBody, forbidden, unauthorized, unsupportedMediaType } from "./errors";
+import { parseClientJson } from "./json";
 import { requestInfo } from "./request-info";
 import { resolveActor } from "./resolve-actor";
 import { assertSameOriginForCookieWrite } from "./same-origin";
@@ -85,9 +86,11 @@ export async function readJson(req: Request): Promise<unknown> {
       chunks.push(value);
     }
   }
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder().decode(Buffer.concat(chunks)));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
+    throw new ApiError(400, "invalid_json", "The request body is not valid UTF-8.");
   }
+  return parseClientJson(text);
 }
