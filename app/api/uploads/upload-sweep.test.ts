@@ -62,8 +62,8 @@ describe("upload sweep", () => {
     expect(refused.body.error.code).toBe("quota_exceeded");
 
     await expireNow(created.uploadId);
-    const swept = await expireUploadSessions();
-    expect(swept.expired).toBeGreaterThanOrEqual(1);
+    // (The workflow's own cron run may get to it first; either way the outcome is the same.)
+    await expireUploadSessions();
     expect(await multipartUploadsAt(created.key)).toEqual([]);
     expect(await bucketKeys(created.key)).toEqual([]);
     const [session] = await testSql()`select status from upload_sessions where id = ${created.uploadId}`;
