@@ -88,7 +88,8 @@ try {
       if (!(await p.verifyStoredVersion(fileId, versionId)).ok) throw new Error("verify failed");
       const hash = await p.hashStoredVersion(fileId, versionId);
       if ("ok" in hash) throw new Error(hash.reason);
-      await deduplicateVersion(fileId, versionId, hash.sha256, hash.size);
+      const moved = await deduplicateVersion(fileId, versionId, hash.sha256, hash.size, hash.etag);
+      if (!moved.ok) throw new Error(moved.reason);
       if (!(await p.scanStoredVersion(fileId, versionId)).clean) throw new Error("infected?");
       const type = await p.sniffStoredVersion(fileId, versionId);
       if (!type.ok) throw new Error(type.reason);

@@ -45,7 +45,8 @@ export const processUploadedFile = inngest.createFunction(
 
     const hash = await tracked("checksum", () => hashStoredVersion(fileId, versionId));
     if ("ok" in hash) return finish("rejected", hash.reason);
-    await tracked("deduplicate", () => deduplicateVersion(fileId, versionId, hash.sha256, hash.size));
+    const moved = await tracked("deduplicate", () => deduplicateVersion(fileId, versionId, hash.sha256, hash.size, hash.etag));
+    if (!moved.ok) return finish("rejected", moved.reason);
 
     // Scanned before the type check: malware dressed up as a photo is quarantined and reported, not
     // merely rejected as an unknown type.

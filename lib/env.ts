@@ -66,7 +66,10 @@ const schema = z.object({
       "image/jpeg,image/png,image/webp,image/avif,image/gif,image/tiff,image/heic,video/mp4,video/webm,video/quicktime,video/x-matroska",
     )
     .transform((v) => v.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean)),
-  PRESIGN_EXPIRES_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  /** Lifetime of each presigned upload request; Uppy signs every part just before sending it. */
+  PRESIGN_EXPIRES_SECONDS: z.coerce.number().int().min(60).max(3600).default(300),
+  /** A browser upload not completed within this is expired by the sweep (object, multipart upload, quota). */
+  UPLOAD_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   TRASH_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   RATE_LIMIT_UPLOAD_PER_MINUTE: z.coerce.number().int().positive().default(600),

@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import busboy from "busboy";
 import { z } from "zod";
@@ -20,6 +19,7 @@ import { assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
 import { categorySchema, metadataSchema, parseTagList, sha256HexSchema, tagsSchema } from "./schemas";
 import { toUploadResponse } from "./serialize";
+import { deleteObjectQuietly } from "./stored-object";
 
 const FORM_OVERHEAD = 1024 * 1024;
 
@@ -47,7 +47,7 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
   if (declaredLength > max + FORM_OVERHEAD) throw payloadTooLarge(`Files may be at most ${formatBytes(max)}.`);
   if (!req.body) throw badRequest("The request has no body.");
   // Checked before reading any byte, and again when recording: the upload can only get smaller than declared.
-  await assertWithinQuota(getDb(), ownerId, Number.isFinite(declaredLength) ? Math.max(0, declaredLength - FORM_OVERHEAD) : 0);
+  await getDb().transaction((tx) => assertWithinQuota(tx, ownerId, Number.isFinite(declaredLength) ? Math.max(0, declaredLength - FORM_OVERHEAD) : 0));
 
   const fileId = randomUUID();
   const versionId = randomUUID();
@@ -68,7 +68,7 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
     await announceFileEvent({ name: "file/uploaded", data: { fileId, versionId, ownerId } });
     return toUploadResponse(file);
   } catch (err) {
-    if (stored) await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: objectKey })).catch(() => {});
+    if (stored) await deleteObjectQuietly(objectKey);
     throw err;
   }
 }
@@ -153,14 +153,11 @@ async function streamToBucket(source: Readable, Key: string, ContentType: string
   });
   try {
     const result = await upload.done();
-    if (size === 0) {
-      await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key }));
-      throw badRequest("The file is empty.", "empty_file");
-    }
+    if (size === 0) throw badRequest("The file is empty.", "empty_file");
     return { size, etag: result.ETag ?? null };
   } catch (err) {
     source.resume();
-    await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key })).catch(() => {});
+    await deleteObjectQuietly(Key);
     if (tooLarge) throw payloadTooLarge(`Files may be at most ${formatBytes(max)}.`);
     throw err;
   }

@@ -4,14 +4,17 @@ import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { blobs, files, fileVersions } from "@/db/schema";
 import { blobObjectKey, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
+import type { Check } from "./processing";
+import { deleteObjectQuietly } from "./stored-object";
 
 /**
  * Points a version at the one stored copy of its content. The first upload of some bytes is copied
- * server-side to `blobs/sha256/<hash>`; later uploads of the same bytes just take a reference. The
- * uploaded original is deleted only after the version points at the blob, so a re-run after any
- * crash finds either the original or the blob. Returns the version's object key.
+ * server-side to `blobs/sha256/<hash>`, on condition that the original still has the ETag of the
+ * bytes that were hashed (its PUT URL may still be live); later uploads of the same bytes just take
+ * a reference. The uploaded original is deleted only after the version points at the blob, so a
+ * re-run after any crash finds either the original or the blob.
  */
-export async function deduplicateVersion(fileId: string, versionId: string, sha256: string, size: number): Promise<string> {
+export async function deduplicateVersion(fileId: string, versionId: string, sha256: string, size: number, hashedEtag: string | null): Promise<Check> {
   const key = blobObjectKey(sha256);
   const original = originalObjectKey(fileId, versionId);
   const db = getDb();
@@ -20,7 +23,10 @@ export async function deduplicateVersion(fileId: string, versionId: string, sha2
   if (current.objectKey !== key) {
     const [existing] = await db.select().from(blobs).where(eq(blobs.sha256, sha256));
     // Copying over an existing blob would rewrite the same bytes; skipping it keeps a blob's ETag stable.
-    if (!existing) await copyObject(current.objectKey, key);
+    if (!existing) {
+      const copied = await copyHashedObject(current.objectKey, key, hashedEtag);
+      if (!copied.ok) return copied;
+    }
     await db.transaction(async (tx) => {
       const [locked] = await tx.select().from(fileVersions).where(eq(fileVersions.id, versionId)).for("update");
       if (locked.objectKey === key) return;
@@ -34,11 +40,47 @@ export async function deduplicateVersion(fileId: string, versionId: string, sha2
   }
   // Idempotent: a re-run after a crash between the commit and this delete finishes the job.
   await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: original }));
-  return key;
+  return { ok: true };
 }
 
-async function copyObject(from: string, to: string): Promise<void> {
-  await s3().internal.send(
-    new CopyObjectCommand({ Bucket: mediaBucket(), Key: to, CopySource: `${mediaBucket()}/${from.split("/").map(encodeURIComponent).join("/")}` }),
-  );
+const CHANGED = "The upload changed after it was checked (its bytes were written again); nothing was stored.";
+
+/**
+ * Copies `from` to `to` only if `from` still holds the bytes that were hashed. S3 enforces
+ * CopySourceIfMatch; Ceph RGW (16) ignores it on a local copy, so the copy's own ETag is compared
+ * too, and a copy of other bytes is removed again before anything points at it.
+ */
+async function copyHashedObject(from: string, to: string, hashedEtag: string | null): Promise<Check> {
+  if (!hashedEtag) return { ok: false, reason: "The stored object has no ETag to check the copy against." };
+  const result = await s3()
+    .internal.send(
+      new CopyObjectCommand({
+        Bucket: mediaBucket(),
+        Key: to,
+        CopySource: `${mediaBucket()}/${from.split("/").map(encodeURIComponent).join("/")}`,
+        CopySourceIfMatch: hashedEtag,
+      }),
+    )
+    .catch((err) => {
+      if (err?.$metadata?.httpStatusCode === 412) return null;
+      throw err;
+    });
+  if (!result) return { ok: false, reason: CHANGED };
+  if (!sameContentEtag(hashedEtag, result.CopyObjectResult?.ETag)) {
+    await deleteObjectQuietly(to);
+    return { ok: false, reason: CHANGED };
+  }
+  return { ok: true };
+}
+
+/**
+ * Whether a copy's ETag names the same bytes as the source's. Only ETags of one kind compare: a
+ * multipart source ("<md5>-<parts>") copied by an S3 that rewrites it as a plain MD5 is covered by
+ * CopySourceIfMatch alone.
+ */
+function sameContentEtag(source: string, copy: string | undefined): boolean {
+  const clean = (etag: string) => etag.replace(/^W\//, "").replace(/"/g, "");
+  if (!copy) return false;
+  const [a, b] = [clean(source), clean(copy)];
+  return a === b || a.includes("-") !== b.includes("-");
 }

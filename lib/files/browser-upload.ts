@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
-  HeadObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand,
+  PutObjectCommand, UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { and, eq, gt, sql } from "drizzle-orm";
@@ -20,8 +20,8 @@ import { assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
 import type { CreateUploadInput, SignUploadRequestInput } from "./schemas";
 import { toUploadResponse } from "./serialize";
-
-const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+import { headObjectOrNull } from "./stored-object";
+import { discardUploadObject } from "./upload-cleanup";
 
 function requireUser(ctx: ServiceContext): string {
   const ownerId = owningUserId(ctx.actor);
@@ -50,7 +50,7 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
         tags: input.tags ?? [],
         metadata: applyKeyRestrictions(ctx.actor, filename, input.metadata) ?? {},
         mode: input.size > e.MULTIPART_THRESHOLD_BYTES ? "multipart" : "single",
-        expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+        expiresAt: new Date(Date.now() + e.UPLOAD_SESSION_TTL_SECONDS * 1000),
       })
       .returning();
     return row;
@@ -74,9 +74,16 @@ async function findPendingSession(ownerId: string, where: ReturnType<typeof eq>)
   return session;
 }
 
+/** Part n of a multipart upload: the part size, except the last part, which holds the remainder. */
+export function expectedPartLength(size: number, partSize: number, partNumber: number): number {
+  return Math.min(partSize, size - (partNumber - 1) * partSize);
+}
+
 /**
  * Step 2: sign exactly one S3 request for the browser. Only the session's own key, its own multipart
- * upload and a plausible part number are ever signed.
+ * upload and a plausible part number are ever signed, and every write carries its exact length in
+ * the signature (the browser sends Content-Length itself; S3 refuses any other length), so nothing
+ * can store more than was reserved. No URL outlives its session.
  */
 export async function signUploadRequest(ctx: ServiceContext, input: SignUploadRequestInput) {
   const session = await findPendingSession(requireUser(ctx), eq(uploadSessions.objectKey, input.key));
@@ -84,11 +91,12 @@ export async function signUploadRequest(ctx: ServiceContext, input: SignUploadRe
   const Key = session.objectKey;
   const ContentType = session.mimeType;
   const client = s3().presign;
-  const expiresIn = env().PRESIGN_EXPIRES_SECONDS;
+  const secondsLeft = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
+  const expiresIn = Math.max(1, Math.min(env().PRESIGN_EXPIRES_SECONDS, secondsLeft));
 
   if (session.mode === "single") {
     if (input.method !== "PUT" || input.uploadId) throw badRequest("This upload is a single PUT.", "invalid_upload_request");
-    return { url: await getSignedUrl(client, new PutObjectCommand({ Bucket, Key, ContentType }), { expiresIn }), key: Key, headers: { "content-type": ContentType, ...browserWriteHeaders() } };
+    return { url: await getSignedUrl(client, new PutObjectCommand({ Bucket, Key, ContentType, ContentLength: session.size }), { expiresIn }), key: Key, headers: { "content-type": ContentType, ...browserWriteHeaders() } };
   }
   if (!input.uploadId) {
     if (input.method !== "POST") throw badRequest("Start the multipart upload first.", "invalid_upload_request");
@@ -98,9 +106,11 @@ export async function signUploadRequest(ctx: ServiceContext, input: SignUploadRe
   const UploadId = input.uploadId;
   switch (input.method) {
     case "PUT": {
-      const maxParts = Math.ceil(session.size / env().MULTIPART_PART_BYTES);
+      const partSize = env().MULTIPART_PART_BYTES;
+      const maxParts = Math.ceil(session.size / partSize);
       if (!input.partNumber || input.partNumber > maxParts) throw badRequest(`Part number must be between 1 and ${maxParts}.`, "invalid_part_number");
-      return { url: await getSignedUrl(client, new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: input.partNumber }), { expiresIn }) };
+      const ContentLength = expectedPartLength(session.size, partSize, input.partNumber);
+      return { url: await getSignedUrl(client, new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: input.partNumber, ContentLength }), { expiresIn }) };
     }
     case "GET":
       return { url: await getSignedUrl(client, new ListPartsCommand({ Bucket, Key, UploadId }), { expiresIn }) };
@@ -143,12 +153,7 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
   if (existing.session.status === "completed" && existing.file) return toUploadResponse(existing.file);
   const session = await findPendingSession(ownerId, eq(uploadSessions.id, sessionId));
 
-  const head = await s3()
-    .internal.send(new HeadObjectCommand({ Bucket: mediaBucket(), Key: session.objectKey }))
-    .catch((err) => {
-      if (err?.$metadata?.httpStatusCode === 404) return null;
-      throw err;
-    });
+  const head = await headObjectOrNull(session.objectKey);
   if (!head) throw conflict("The upload has not reached storage yet.");
   if (head.ContentLength !== session.size) {
     await discardSessionObject(session);
@@ -159,9 +164,9 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
     const claimed = await tx
       .update(uploadSessions)
       .set({ status: "completed", completedAt: new Date() })
-      .where(and(eq(uploadSessions.id, session.id), eq(uploadSessions.status, "pending")))
+      .where(and(eq(uploadSessions.id, session.id), eq(uploadSessions.status, "pending"), gt(uploadSessions.expiresAt, sql`now()`)))
       .returning({ id: uploadSessions.id });
-    if (claimed.length === 0) throw conflict("This upload was completed or cancelled meanwhile.");
+    if (claimed.length === 0) throw conflict("This upload was completed, cancelled or expired meanwhile.");
     return recordUploadedFile(tx, ctx, {
       fileId: session.fileId, versionId: session.versionId, ownerId, objectKey: session.objectKey,
       filename: session.filename, mimeType: session.mimeType, size: session.size,
@@ -180,15 +185,6 @@ export async function abortUploadSession(ctx: ServiceContext, sessionId: string)
 }
 
 async function discardSessionObject(session: UploadSession): Promise<void> {
-  const client = s3().internal;
-  const Bucket = mediaBucket();
-  if (session.s3UploadId) {
-    await client
-      .send(new AbortMultipartUploadCommand({ Bucket, Key: session.objectKey, UploadId: session.s3UploadId }))
-      .catch((err) => {
-        if (err?.name !== "NoSuchUpload") throw err;
-      });
-  }
-  await client.send(new DeleteObjectCommand({ Bucket, Key: session.objectKey }));
+  await discardUploadObject(session.objectKey, session.s3UploadId);
   await getDb().update(uploadSessions).set({ status: "aborted" }).where(eq(uploadSessions.id, session.id));
 }

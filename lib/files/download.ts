@@ -70,7 +70,8 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
 
   if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${version.size}`);
   // Next.js strips Content-Length from route handlers; server.mjs restores it from this header.
-  headers.set(CONTENT_LENGTH_HEADER, String(range ? range.end - range.start + 1 : version.size));
+  // The length of the bytes storage actually sends, not what the row says they should be.
+  headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? (range ? range.end - range.start + 1 : version.size)));
   return new Response(object.Body.transformToWebStream(), { status: range ? 206 : 200, headers });
 }
 

@@ -1,6 +1,5 @@
 import "server-only";
-import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files, fileVersions, processingJobs, type FileStatus } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -8,8 +7,7 @@ import { env } from "@/lib/env";
 import { sha256OfStream } from "@/lib/processing/checksum";
 import { scanStream } from "@/lib/processing/clamav";
 import { checkTypeConsistency, SNIFF_HEAD_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
-import { mediaBucket, s3 } from "@/lib/storage/s3";
-import { loadVersion, readObject } from "./stored-object";
+import { headObjectOrNull, loadVersion, openObject, readObject } from "./stored-object";
 
 export type Check = { ok: true } | { ok: false; reason: string };
 
@@ -18,12 +16,7 @@ export async function verifyStoredVersion(fileId: string, versionId: string): Pr
   const found = await loadVersion(fileId, versionId);
   if (!found) return { ok: false, reason: "The file version no longer exists." };
   const { version } = found;
-  const head = await s3()
-    .internal.send(new HeadObjectCommand({ Bucket: mediaBucket(), Key: version.objectKey }))
-    .catch((err) => {
-      if (err?.$metadata?.httpStatusCode === 404) return null;
-      throw err;
-    });
+  const head = await headObjectOrNull(version.objectKey);
   if (!head) return { ok: false, reason: "The stored object is missing." };
   if (head.ContentLength !== version.size) {
     return { ok: false, reason: `Stored size ${head.ContentLength} does not match the recorded ${version.size} bytes.` };
@@ -32,18 +25,27 @@ export async function verifyStoredVersion(fileId: string, versionId: string): Pr
 }
 
 /**
- * Streams the stored object once through SHA-256 and checks it against what the client said it sent.
- * A version already moved to its blob keeps the hash it was given then.
+ * Streams the stored object once through SHA-256 and checks it against the recorded size and what
+ * the client said it sent. Returns the ETag of the very bytes hashed, so the copy to the blob can
+ * insist on them. A version already moved to its blob keeps the hash it was given then.
  */
-export async function hashStoredVersion(fileId: string, versionId: string): Promise<{ sha256: string; size: number } | { ok: false; reason: string }> {
+export async function hashStoredVersion(
+  fileId: string,
+  versionId: string,
+): Promise<{ sha256: string; size: number; etag: string | null } | { ok: false; reason: string }> {
   const found = await loadVersion(fileId, versionId);
   if (!found) return { ok: false, reason: "The file version no longer exists." };
   const { version } = found;
-  const { sha256, size } = version.checksumSha256 ? { sha256: version.checksumSha256, size: version.size } : await sha256OfStream(await readObject(version.objectKey));
+  if (version.checksumSha256) return { sha256: version.checksumSha256, size: version.size, etag: null };
+  const object = await openObject(version.objectKey);
+  const { sha256, size } = await sha256OfStream(object.body);
+  if (size !== version.size) {
+    return { ok: false, reason: `The stored object has ${size} bytes, not the ${version.size} recorded at upload.` };
+  }
   if (version.expectedSha256 && version.expectedSha256 !== sha256) {
     return { ok: false, reason: `The stored bytes have SHA-256 ${sha256}, not the ${version.expectedSha256} the client sent.` };
   }
-  return { sha256, size };
+  return { sha256, size, etag: object.etag };
 }
 
 /**
@@ -76,8 +78,9 @@ export async function scanStoredVersion(fileId: string, versionId: string): Prom
 
 /**
  * Sets the outcome of processing once, and closes its job in the same transaction; a re-run with
- * the same outcome changes nothing. Says whether this call made the change and whether the file is
- * live, so the caller announces it only once.
+ * the same outcome changes nothing. A virus found always applies: a rescan that finds malware in a
+ * file that was ready (or rejected, or failed) quarantines it. Says whether this call made the
+ * change and whether the file is live, so the caller announces it only once.
  */
 export async function recordProcessingOutcome(
   fileId: string,
@@ -101,7 +104,7 @@ export async function recordProcessingOutcome(
     const updated = await tx
       .update(files)
       .set({ status, statusReason: reason, updatedAt: new Date() })
-      .where(and(eq(files.id, fileId), eq(files.status, "processing")))
+      .where(and(eq(files.id, fileId), status === "quarantined" ? ne(files.status, "quarantined") : eq(files.status, "processing")))
       .returning({ id: files.id, deletedAt: files.deletedAt });
     if (updated.length === 0) return { changed: false, live: false };
     await recordAuditEvent(

@@ -19,9 +19,15 @@ export async function bytesInUse(db: Database | Tx, ownerId: string): Promise<nu
   return Number(stored.total) + Number(pending.total);
 }
 
-export async function assertWithinQuota(db: Database | Tx, ownerId: string, incoming: number): Promise<void> {
+/**
+ * Checks `incoming` more bytes fit the owner's quota. Takes a per-owner lock held until `tx` ends, so
+ * parallel reservations and recordings of one owner are checked one after another, each seeing the
+ * rows the previous one wrote: the reservation or file row must be written in the same `tx`.
+ */
+export async function assertWithinQuota(tx: Tx, ownerId: string, incoming: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`quota:${ownerId}`}))`);
   const quota = env().USER_QUOTA_BYTES;
-  const used = await bytesInUse(db, ownerId);
+  const used = await bytesInUse(tx, ownerId);
   if (used + incoming > quota) {
     throw new ApiError(413, "quota_exceeded", `This upload would exceed your storage quota of ${formatBytes(quota)} (${formatBytes(used)} in use).`);
   }

@@ -1,5 +1,5 @@
 import {
-  CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client,
+  CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketLifecycleConfigurationCommand, S3Client,
 } from "@aws-sdk/client-s3";
 
 export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string }): S3Client {
@@ -15,7 +15,9 @@ export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId
 
 /**
  * Creates the private media bucket if needed and lets the app's origin talk to it from the browser
- * (presigned PUTs and multipart requests), exposing the ETag that multipart completion needs.
+ * (presigned PUTs and multipart requests), exposing the ETag that multipart completion needs. A
+ * lifecycle rule aborts multipart uploads still incomplete after a day, whatever happens to the app
+ * (its upload sweep does it sooner for the uploads it knows of).
  */
 export async function ensureMediaBucket(client: S3Client, bucket: string, origins: string[]): Promise<void> {
   const exists = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(() => true, () => false);
@@ -38,4 +40,15 @@ export async function ensureMediaBucket(client: S3Client, bucket: string, origin
       },
     }),
   );
+  await client.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: {
+        Rules: [{ ID: "abort-incomplete-multipart-uploads", Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }],
+      },
+    }),
+  ).catch((err) => {
+    // The s3rver fallback has no lifecycle (nor multipart abort); Ceph RGW and S3 do.
+    if (![405, 501].includes(err?.$metadata?.httpStatusCode)) throw err;
+  });
 }

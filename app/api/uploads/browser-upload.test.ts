@@ -1,6 +1,7 @@
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { anonymous, newUser, type Session } from "@/scripts/testing/client";
-import { bucketKeys, footprint, waitUntilProcessed } from "@/scripts/testing/backends";
+import { BUCKET, bucketKeys, footprint, testS3, testSql, waitUntilProcessed } from "@/scripts/testing/backends";
 import { fakeJpeg, sha256 } from "@/scripts/testing/fixtures";
 
 // These tests play Uppy's part: they ask the app to sign each S3 request, then send it to S3 directly.
@@ -50,7 +51,7 @@ describe("browser uploads (presigned, straight to S3)", () => {
     const signed = await sign(alice.session, { method: "PUT", key: created.key });
     expect(signed.status).toBe(200);
     // Short-lived, and encryption is part of the signature: S3 refuses the write without it.
-    expect(Number(new URL(signed.body.url).searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(900);
+    expect(Number(new URL(signed.body.url).searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(300);
     const { "x-amz-server-side-encryption": sse, ...unencrypted } = signed.body.headers;
     expect(sse).toBe("AES256");
     expect((await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(bytes), headers: unencrypted })).status).toBe(403);
@@ -102,11 +103,44 @@ describe("browser uploads (presigned, straight to S3)", () => {
     expect(await bucketKeys(created.key)).toEqual([]);
   });
 
+  it("refuses through S3 a single PUT of more or fewer bytes than were reserved", async () => {
+    const reserved = fakeJpeg(1000);
+    const created = await startUpload(alice.session, "exact.jpg", reserved);
+    const signed = await sign(alice.session, { method: "PUT", key: created.key });
+    expect(new URL(signed.body.url).searchParams.get("X-Amz-SignedHeaders")).toContain("content-length");
+    // What a browser does: it sets Content-Length itself from the body, and the signed headers must be all it adds.
+    expect(Object.keys(signed.body.headers).map((h) => h.toLowerCase())).not.toContain("content-length");
+    for (const size of [1001, 10 * MiB, 999]) {
+      expect((await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(fakeJpeg(size)), headers: signed.body.headers })).status).toBe(403);
+    }
+    expect(await bucketKeys(created.key)).toEqual([]);
+    expect((await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(reserved), headers: signed.body.headers })).status).toBe(200);
+    expect((await alice.session.json(`/api/uploads/${created.uploadId}/complete`, { method: "POST" })).status).toBe(200);
+  });
+
+  it("refuses through S3 a part of any length but its own: the part size, the remainder for the last", async () => {
+    const bytes = fakeJpeg(12 * MiB);
+    const created = await startUpload(alice.session, "parts.jpg", bytes);
+    const init = await sign(alice.session, { method: "POST", key: created.key });
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await (await fetch(init.body.url, { method: "POST", headers: init.body.headers })).text())![1];
+    const part = async (n: number, body: Buffer) => {
+      const signed = await sign(alice.session, { method: "PUT", key: created.key, uploadId, partNumber: n });
+      return (await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(body) })).status;
+    };
+    expect(await part(1, bytes.subarray(0, 5 * MiB + 1))).toBe(403);
+    expect(await part(1, fakeJpeg(6 * MiB))).toBe(403);
+    expect(await part(3, bytes.subarray(5 * MiB, 10 * MiB))).toBe(403);
+    expect(await part(3, bytes.subarray(10 * MiB, 12 * MiB - 1))).toBe(403);
+    expect(await part(1, bytes.subarray(0, 5 * MiB))).toBe(200);
+    expect(await part(3, bytes.subarray(10 * MiB))).toBe(200);
+    expect((await alice.session.fetch(`/api/uploads/${created.uploadId}`, { method: "DELETE" })).status).toBe(204);
+  });
+
   it("rejects a stored object whose size differs from the announced one and removes it", async () => {
     const before = await footprint(alice.id);
     const created = await startUpload(alice.session, "liar.jpg", fakeJpeg(1000));
-    const signed = await sign(alice.session, { method: "PUT", key: created.key });
-    expect((await fetch(signed.body.url, { method: "PUT", body: new Uint8Array(fakeJpeg(10)), headers: signed.body.headers })).status).toBe(200);
+    // Presigned URLs cannot write another length any more; a writer with the bucket's own keys still could.
+    await testS3().send(new PutObjectCommand({ Bucket: BUCKET, Key: created.key, Body: fakeJpeg(10) }));
     const done = await alice.session.json(`/api/uploads/${created.uploadId}/complete`, { method: "POST" });
     expect(done.status).toBe(422);
     expect(done.body.error.code).toBe("size_mismatch");
@@ -134,5 +168,23 @@ describe("browser uploads (presigned, straight to S3)", () => {
     }
     expect(statuses.at(-1)).toBe(413);
     expect(statuses.slice(0, -1).every((s) => s === 201)).toBe(true);
+  });
+
+  it("serialises quota checks: 50 parallel starts against a small quota never reserve more than it", async () => {
+    const fresh = await newUser();
+    const quota = Number(process.env.USER_QUOTA_BYTES);
+    const size = 5 * MiB;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => fresh.session.json("/api/uploads", { method: "POST", body: { filename: `race-${i}.jpg`, size, mimeType: "image/jpeg" } })),
+    );
+    const created = results.filter((r) => r.status === 201);
+    expect(created.length * size).toBeLessThanOrEqual(quota);
+    expect(created.length).toBe(Math.floor(quota / size));
+    for (const refused of results.filter((r) => r.status !== 201)) {
+      expect(refused.status).toBe(413);
+      expect(refused.body.error.code).toBe("quota_exceeded");
+    }
+    const [reserved] = await testSql()`select coalesce(sum(size), 0)::bigint as total from upload_sessions where owner_id = ${fresh.id} and status = 'pending'`;
+    expect(Number(reserved.total)).toBeLessThanOrEqual(quota);
   });
 });

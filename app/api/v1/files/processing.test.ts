@@ -1,9 +1,13 @@
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bucketKeys, testSql, waitForStatus } from "@/scripts/testing/backends";
+import { deduplicateVersion } from "@/lib/files/blobs";
+import { hashStoredVersion, recordProcessingOutcome } from "@/lib/files/processing";
+import { BUCKET, bucketKeys, testS3, testSql, waitForStatus } from "@/scripts/testing/backends";
 import { adminSignIn, apiUpload, newUser, type Session } from "@/scripts/testing/client";
 import { makePng, sha256 } from "@/scripts/testing/fixtures";
 import { eicar, ensureFfmpeg, makeVideo } from "@/lib/processing/test-media";
@@ -128,6 +132,81 @@ describe("virus scanning", () => {
     expect(download.body.error.code).toBe("file_unavailable");
     expect((await alice.session.fetch(`/api/v1/files/${id}/download?variant=thumbnail`)).status).toBe(409);
     expect(file.thumbnailUrl).toBeNull();
+  });
+});
+
+describe("a rescan", () => {
+  it("quarantines a ready file in which it now finds malware, records it and stops serving it", async () => {
+    const png = await makePng(61, 47);
+    const id = await upload(alice.session, "rescan.png", "image/png", png);
+    await settle(alice.session, id, "ready");
+    expect((await alice.session.fetch(`/api/v1/files/${id}/download`)).status).toBe(200);
+    // New signatures, played from the test side: the stored bytes (same length) now match one.
+    const [version] = await testSql()`select object_key from file_versions where file_id = ${id}`;
+    expect(png.length).toBeGreaterThan(eicar().length);
+    const infected = Buffer.concat([eicar(), Buffer.alloc(png.length - eicar().length, 0x20)]);
+    await testS3().send(new PutObjectCommand({ Bucket: BUCKET, Key: version.object_key, Body: infected }));
+
+    const job = await jobOf(id);
+    expect((await admin.json(`/api/v1/jobs/${job.id}/retry`, { method: "POST" })).status).toBe(200);
+    const file = await settle(alice.session, id, "quarantined");
+    expect(file.statusReason).toMatch(/Eicar/i);
+    expect((await alice.session.json(`/api/v1/files/${id}/download`)).body.error.code).toBe("file_unavailable");
+    const audited = await testSql()`select details from audit_events where file_id = ${id} and action = 'file.processed' order by id`;
+    expect(audited.map((r) => r.details.status)).toEqual(["ready", "quarantined"]);
+  });
+});
+
+describe("hash, then copy", () => {
+  async function storedVersion(bytes: Buffer, recordedSize = bytes.length) {
+    const fileId = randomUUID();
+    const versionId = randomUUID();
+    const key = `originals/${fileId}/${versionId}`;
+    await testS3().send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes }));
+    await testSql()`insert into files (id, owner_id, filename, mime_type, size, current_version_id) values (${fileId}, ${bob.id}, 'swap.jpg', 'image/jpeg', ${recordedSize}, ${versionId})`;
+    await testSql()`insert into file_versions (id, file_id, version, object_key, size, mime_type) values (${versionId}, ${fileId}, 1, ${key}, ${recordedSize}, 'image/jpeg')`;
+    return { fileId, versionId, key };
+  }
+
+  // The workflow's checksum and deduplicate steps, called in order as it calls them, with the upload
+  // overwritten between the two (its presigned PUT URL may still be live).
+  it("stores nothing when the object changes between hashing and the copy to its blob", async () => {
+    const original = randomBytes(64 * 1024);
+    const { fileId, versionId, key } = await storedVersion(original);
+    const hash = await hashStoredVersion(fileId, versionId);
+    if ("ok" in hash) throw new Error(hash.reason);
+    expect(hash.sha256).toBe(sha256(original));
+    const swapped = randomBytes(original.length);
+    await testS3().send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: swapped }));
+
+    const moved = await deduplicateVersion(fileId, versionId, hash.sha256, hash.size, hash.etag);
+    expect(moved.ok).toBe(false);
+    if (moved.ok) return;
+    expect(moved.reason).toMatch(/changed after it was checked/);
+    expect(await bucketKeys(`blobs/sha256/${sha256(original)}`)).toEqual([]);
+    expect(await bucketKeys(`blobs/sha256/${sha256(swapped)}`)).toEqual([]);
+    expect(await testSql()`select 1 from blobs where sha256 in (${sha256(original)}, ${sha256(swapped)})`).toHaveLength(0);
+    const [version] = await testSql()`select object_key, checksum_sha256 from file_versions where id = ${versionId}`;
+    expect(version).toEqual({ object_key: key, checksum_sha256: null });
+    await recordProcessingOutcome(fileId, "rejected", moved.reason);
+    const [file] = await testSql()`select status from files where id = ${fileId}`;
+    expect(file.status).toBe("rejected");
+  });
+
+  it("takes a download's Content-Length from the stored object, not from the row", async () => {
+    const png = await makePng(53, 29);
+    const id = await upload(bob.session, "length.png", "image/png", png);
+    await settle(bob.session, id, "ready");
+    await testSql()`update file_versions set size = size + 10 where file_id = ${id}`;
+    const res = await bob.session.fetch(`/api/v1/files/${id}/download`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBe(String(png.length));
+    expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(png));
+  });
+
+  it("rejects bytes whose count differs from the size recorded at upload", async () => {
+    const { fileId, versionId } = await storedVersion(randomBytes(4100), 4096);
+    expect(await hashStoredVersion(fileId, versionId)).toEqual({ ok: false, reason: "The stored object has 4100 bytes, not the 4096 recorded at upload." });
   });
 });
 
