@@ -4,6 +4,7 @@ import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { Upload } from "@aws-sdk/lib-storage";
 import busboy from "busboy";
+import { parseClientJson } from "@/lib/api/json";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ApiError, badRequest, payloadTooLarge } from "@/lib/api/errors";
@@ -82,6 +83,8 @@ function parseAndStore(req: Request, objectKey: string, fields: Record<string, s
         headers: { "content-type": req.headers.get("content-type") ?? "" },
         // Browsers and curl send UTF-8 filenames; busboy would otherwise read them as latin1.
         defParamCharset: "utf8",
+        // Keep any path the client put in the filename, so it is refused rather than quietly cut off.
+        preservePath: true,
         limits: { files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 },
       });
     } catch {
@@ -168,13 +171,7 @@ function parseFields(fields: Record<string, string[]>) {
   const tags = fields.tags ? tagsSchema.parse(parseTagList(fields.tags)) : undefined;
   let metadata: Record<string, unknown> | undefined;
   if (fields.metadata?.[0]) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fields.metadata[0]);
-    } catch {
-      throw badRequest("The metadata field is not valid JSON.", "invalid_json");
-    }
-    metadata = metadataSchema.parse(raw);
+    metadata = metadataSchema.parse(parseClientJson(fields.metadata[0], "The metadata field"));
   }
   // The client's own SHA-256 of the file, checked against the stored bytes by processing.
   const expectedSha256 = fields.checksum?.[0] ? sha256HexSchema.parse(fields.checksum[0].trim().toLowerCase()) : undefined;
