@@ -2,6 +2,7 @@ import { deliverWebhook } from "./deliver-webhook";
 import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
 import { resendStalledProcessing } from "./resend-stalled-processing";
+import { sealAuditChain } from "./seal-audit-chain";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sealAuditChain];

@@ -12,6 +12,10 @@ const schema = z.object({
   APP_URL: z.url().default("http://localhost:3000"),
   DATABASE_URL: z.string().min(1).default("postgres://postgres:postgres@127.0.0.1:54329/framevault"),
   AUTH_SECRET: z.string().min(16).default("framevault-local-development-secret-change-me"),
+  /** Keys the audit hash chain and its S3 checkpoints; lives outside the database. Required in production. */
+  AUDIT_HMAC_KEY: z.string().min(32).optional(),
+  /** How often the app extends the audit chain over new rows. */
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(200).default(2000),
 
   S3_ENDPOINT: z.url().default("http://127.0.0.1:7480"),
   /** Endpoint the browser uses for presigned URLs when it differs from the server's (e.g. inside Docker). */
@@ -89,6 +93,9 @@ export function env(): Env {
     const result = schema.safeParse(process.env);
     if (!result.success) {
       throw new Error(`Invalid environment: ${z.prettifyError(result.error)}`);
+    }
+    if (result.data.NODE_ENV === "production" && !result.data.AUDIT_HMAC_KEY) {
+      throw new Error("AUDIT_HMAC_KEY is not set: production needs a key of 32+ characters kept outside the database (e.g. `openssl rand -hex 32`).");
     }
     parsed = result.data;
   }

@@ -40,6 +40,8 @@ const appEnv: Record<string, string> = {
   USER_QUOTA_BYTES: String(64 * MiB),
   // Low enough for the tests to reach; the whole suite signs in from one address, hence the IP ceiling.
   RATE_LIMIT_UPLOAD_PER_MINUTE: "60",
+  // The whole suite calls from one address, and the audit burst test alone sends 500 requests.
+  RATE_LIMIT_API_PER_MINUTE: "5000",
   // SSO configured against an issuer that is never contacted: the sign-in page must offer it.
   WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
   AUTH_OIDC_ISSUER: "https://sso.example.test",
@@ -81,6 +83,7 @@ try {
   const testEnv: Record<string, string> = {
     ...appEnv,
     FRAMEVAULT_BASE_URL: appUrl,
+    FRAMEVAULT_OWNER_DATABASE_URL: stack.ownerDatabaseUrl,
     FRAMEVAULT_APP_LOG: appLogPath,
     FRAMEVAULT_ADMIN_EMAIL: stack.admin.email,
     FRAMEVAULT_ADMIN_PASSWORD: stack.admin.password ?? "",

@@ -17,8 +17,7 @@ export async function accountForSsoSignIn(email: string, name: string | null | u
       (await tx.insert(users).values({ email: normalised, name: name?.trim() || normalised, role: "user" }).returning())[0];
     const allowed = user.disabledAt === null;
     await recordAuditEvent(
-      tx,
-      { actor: allowed ? { type: "user", userId: user.id, role: user.role, email: user.email } : null },
+      { tx, actor: allowed ? { type: "user", userId: user.id, role: user.role, email: user.email } : null },
       { action: "auth.sign_in", outcome: allowed ? "success" : "denied", details: { via: "oidc", created: !existing, ...(allowed ? {} : { email: normalised }) } },
     );
     return allowed ? user : null;
