@@ -48,8 +48,8 @@ export async function verifyAuditChain(ctx: ServiceContext): Promise<AuditVerifi
   let broken: Pick<AuditVerification, "firstBrokenId" | "firstBrokenSeq" | "reason"> | null = null;
 
   outer: for (;;) {
-    const rows = await db.execute<{ seq: string; event_id: string; hash: string; canonical: string | null }>(sql`
-      select c.seq, c.event_id, c.hash, ${canonicalEvent} as canonical
+    const rows = await db.execute<{ seq: string; event_id: string; hash: string; present: boolean; canonical: string }>(sql`
+      select c.seq, c.event_id, c.hash, e.id is not null as present, ${canonicalEvent} as canonical
       from audit_chain c left join audit_events e on e.id = c.event_id
       where c.seq > ${seq} order by c.seq limit ${PAGE}`);
     for (const row of rows) {
@@ -59,7 +59,7 @@ export async function verifyAuditChain(ctx: ServiceContext): Promise<AuditVerifi
         broken = { firstBrokenSeq: seq + 1, reason: "missing" };
         break outer;
       }
-      if (row.canonical === null) {
+      if (!row.present) {
         broken = { firstBrokenSeq: at, firstBrokenId: eventId, reason: "missing" };
         break outer;
       }
