@@ -13,6 +13,7 @@ const GOOD = {
   DATABASE_URL: "postgres://framevault:s3cret@db.internal:5432/framevault",
   S3_ACCESS_KEY_ID: "AKIAEXAMPLE",
   S3_SECRET_ACCESS_KEY: "example-secret-key",
+  AUDIT_HMAC_KEY: "0123456789abcdef0123456789abcdef",
 };
 
 /** Starts `node server.mjs` and resolves with how it ended; a server that starts listening is a refusal that did not happen. */
@@ -54,6 +55,14 @@ describe("production start", () => {
     expect(code).not.toBe(0);
     expect(output).toContain("Refusing to start in production: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
   });
+
+  it("refuses without AUDIT_HMAC_KEY: the audit chain's key must live outside the database", async () => {
+    const { AUDIT_HMAC_KEY: _, ...rest } = GOOD;
+    const { code, output, listened } = await startProduction(rest);
+    expect(listened).toBe(false);
+    expect(code).not.toBe(0);
+    expect(output).toContain("Refusing to start in production: set AUDIT_HMAC_KEY to 32+ random characters");
+  });
 });
 
 describe("parseEnv in production", () => {
@@ -74,6 +83,7 @@ describe("parseEnv in production", () => {
     ["postgres:postgres anywhere", { DATABASE_URL: "postgres://postgres:postgres@db.internal:5432/app" }, "set DATABASE_URL"],
     ["no S3 keys", { S3_ACCESS_KEY_ID: undefined, S3_SECRET_ACCESS_KEY: undefined }, "set S3_ACCESS_KEY_ID"],
     ["the local S3 secret with another key id", { S3_SECRET_ACCESS_KEY: "framevault-local-secret" }, "set S3_ACCESS_KEY_ID"],
+    ["no AUDIT_HMAC_KEY", { AUDIT_HMAC_KEY: undefined }, "set AUDIT_HMAC_KEY"],
   ])("refuses %s", (_, change, expected) => {
     const message = refused({ ...GOOD, ...change });
     expect(message).toMatch(/^Refusing to start in production: /);

@@ -20,6 +20,10 @@ const schema = z.object({
   APP_URL: z.url().default("http://localhost:3000"),
   DATABASE_URL: z.string().min(1).default(DEV_DEFAULTS.DATABASE_URL),
   AUTH_SECRET: z.string().min(1).default(DEV_DEFAULTS.AUTH_SECRET),
+  /** Keys the audit hash chain and its S3 checkpoints; lives outside the database. Required in production. */
+  AUDIT_HMAC_KEY: z.string().min(32).optional(),
+  /** How often the app extends the audit chain over new rows. */
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(200).default(2000),
 
   S3_ENDPOINT: z.url().default("http://127.0.0.1:7480"),
   /** Endpoint the browser uses for presigned URLs when it differs from the server's (e.g. inside Docker). */
@@ -113,6 +117,9 @@ const schema = z.object({
   }
   if (e.S3_ACCESS_KEY_ID === DEV_DEFAULTS.S3_ACCESS_KEY_ID || e.S3_SECRET_ACCESS_KEY === DEV_DEFAULTS.S3_SECRET_ACCESS_KEY) {
     refuse("S3_ACCESS_KEY_ID", "set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY to your S3 credentials (not the local framevault-local ones)");
+  }
+  if (!e.AUDIT_HMAC_KEY) {
+    refuse("AUDIT_HMAC_KEY", "set AUDIT_HMAC_KEY to 32+ random characters kept outside the database (openssl rand -hex 32)");
   }
 });
 

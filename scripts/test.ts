@@ -86,6 +86,7 @@ try {
   const testEnv: Record<string, string> = {
     ...appEnv,
     FRAMEVAULT_BASE_URL: appUrl,
+    FRAMEVAULT_OWNER_DATABASE_URL: stack.ownerDatabaseUrl,
     FRAMEVAULT_APP_LOG: appLogPath,
     FRAMEVAULT_ADMIN_EMAIL: stack.admin.email,
     FRAMEVAULT_ADMIN_PASSWORD: stack.admin.password ?? "",

@@ -8,7 +8,28 @@ import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { ApiAuditEvent } from "@/lib/audit/query";
 
 interface Page { events: ApiAuditEvent[]; nextCursor: string | null }
-interface Verification { valid: boolean; checked: number; firstBrokenId?: number }
+interface Verification {
+  valid: boolean;
+  checked: number;
+  unsealed: number;
+  checkpoints: number;
+  firstBrokenId?: number;
+  firstBrokenSeq?: number;
+  reason?: "altered" | "missing" | "truncated" | "rewritten" | "forged_checkpoint";
+}
+
+const REASONS: Record<NonNullable<Verification["reason"]>, string> = {
+  altered: "an event or its seal was changed after it was written",
+  missing: "an event or a link was deleted from the middle of the log",
+  truncated: "the newest events were deleted: the log is shorter than its last signed checkpoint in storage",
+  rewritten: "the log was sealed again after a change and no longer matches its signed checkpoint",
+  forged_checkpoint: "a checkpoint in storage was not signed by this app",
+};
+
+function whereBroken(v: Verification): string {
+  const at = [v.firstBrokenSeq !== undefined && `chain position ${v.firstBrokenSeq}`, v.firstBrokenId !== undefined && `event #${v.firstBrokenId}`].filter(Boolean);
+  return at.length ? ` at ${at.join(", ")}` : "";
+}
 
 const FILTERS = ["actor", "action", "fileId", "outcome", "from", "to"] as const;
 
@@ -16,10 +37,20 @@ function VerificationBanner() {
   const verify = useQuery({ queryKey: ["audit-verify"], queryFn: () => apiFetch<Verification>("/api/v1/audit-events/verify") });
   if (verify.isPending) return <div className="row"><Spinner label="Verifying" /> <span className="muted">Verifying the hash chain…</span></div>;
   if (verify.isError) return <Alert>Could not verify the log: {verify.error.message}</Alert>;
-  return verify.data.valid ? (
-    <Alert kind="success"><span data-testid="audit-verified">Hash chain intact: {verify.data.checked.toLocaleString()} events verified.</span></Alert>
+  const v = verify.data;
+  const waiting = v.unsealed > 0 ? ` ${v.unsealed.toLocaleString()} newer ${v.unsealed === 1 ? "event waits" : "events wait"} to be sealed.` : "";
+  return v.valid ? (
+    <Alert kind="success">
+      <span data-testid="audit-verified">
+        Hash chain intact: {v.checked.toLocaleString()} events verified against {v.checkpoints.toLocaleString()} signed checkpoints.{waiting}
+      </span>
+    </Alert>
   ) : (
-    <Alert>Hash chain broken at event #{verify.data.firstBrokenId}: the log was altered after it was written.</Alert>
+    <Alert>
+      <span data-testid="audit-broken">
+        Hash chain broken{whereBroken(v)}: {v.reason ? REASONS[v.reason] : "the log was altered after it was written"}.{waiting}
+      </span>
+    </Alert>
   );
 }
 
@@ -49,7 +80,7 @@ export function AuditLog() {
       <div className="page-header">
         <div>
           <h1>Audit log</h1>
-          <p>Every file and security event, append-only and hash-chained.</p>
+          <p>Every file and security event, append-only, sealed into a keyed hash chain seconds after it happens.</p>
         </div>
         <a className="btn" href={`/api/v1/audit-events/export?${params}`} download>Export CSV</a>
       </div>
@@ -77,7 +108,7 @@ export function AuditLog() {
             <tbody>
               {events.map((e) => (
                 <tr key={e.id} data-testid="audit-row">
-                  <td className="mono">{e.seq}</td>
+                  <td className="mono" title={e.seq === null ? "Not sealed yet" : undefined}>{e.seq ?? "…"}</td>
                   <td style={{ whiteSpace: "nowrap" }}>{new Date(e.occurredAt).toLocaleString()}</td>
                   <td className="mono">{e.action}</td>
                   <td><span className={`badge ${e.outcome === "success" ? "badge-ready" : "badge-failed"}`}>{e.outcome}</span></td>

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/components/ui/api";
-import type { ApiAuditEvent } from "@/lib/audit/query";
+import type { TrailEvent } from "@/lib/audit/trail";
 
 const LABELS: Record<string, string> = {
   "file.upload": "Uploaded",
@@ -12,11 +12,11 @@ const LABELS: Record<string, string> = {
   "file.delete": "Moved to trash",
 };
 
-/** The file's own audit trail, newest first. */
+/** The file's own audit trail, newest first: what, who (in words) and when; addresses only for audit readers. */
 export function FileTrail({ fileId }: { fileId: string }) {
   const trail = useQuery({
     queryKey: ["file-trail", fileId],
-    queryFn: () => apiFetch<{ events: ApiAuditEvent[] }>(`/api/v1/files/${fileId}/audit-events?limit=20`),
+    queryFn: () => apiFetch<{ events: TrailEvent[] }>(`/api/v1/files/${fileId}/audit-events?limit=20`),
   });
   return (
     <section className="card" aria-labelledby="trail-h">
@@ -31,7 +31,10 @@ export function FileTrail({ fileId }: { fileId: string }) {
             <li key={e.id}>
               {LABELS[e.action] ?? e.action}
               {e.outcome !== "success" && <span className="badge badge-failed" style={{ marginLeft: 6 }}>{e.outcome}</span>}
-              <span className="muted"> · {new Date(e.occurredAt).toLocaleString()}{e.actorType === "system" ? " · system" : ""}</span>
+              <span className="muted">
+                {" "}· {e.actor} · {new Date(e.occurredAt).toLocaleString()}
+                {e.ip && ` · ${e.ip}`}
+              </span>
             </li>
           ))}
         </ul>

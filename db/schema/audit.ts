@@ -1,16 +1,14 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * Append-only log of file and security events. No foreign keys on purpose: the trail must outlive
- * the rows it talks about. Triggers (migration 0001) refuse UPDATE and DELETE and chain every row:
- * `hash` = SHA-256 of the previous row's hash and this row's content, so any change is detectable.
+ * the rows it talks about. Rows are written in the change's own transaction, with no lock and no
+ * hash; triggers refuse UPDATE, DELETE and TRUNCATE, and the app's role has only INSERT and SELECT.
  */
 export const auditEvents = pgTable(
   "audit_events",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    /** Position in the hash chain: set (and made NOT NULL) by the insert trigger, under a lock, since ids can commit out of order. */
-    seq: bigint("seq", { mode: "number" }),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
     actorType: text("actor_type").notNull(),
     actorId: text("actor_id"),
@@ -20,16 +18,27 @@ export const auditEvents = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
-    prevHash: text("prev_hash"),
-    hash: text("hash"),
   },
   (t) => [
     index("audit_events_file_idx").on(t.fileId, t.id),
     index("audit_events_actor_idx").on(t.actorId, t.id),
     index("audit_events_action_idx").on(t.action, t.id),
     index("audit_events_occurred_idx").on(t.occurredAt),
-    uniqueIndex("audit_events_seq_key").on(t.seq),
   ],
 );
 
+/**
+ * The keyed hash chain over audit_events, extended by the sealer (lib/audit/seal.ts) seconds behind
+ * the writes: `hash` = HMAC-SHA256(AUDIT_HMAC_KEY, previous hash, seq, the event's canonical content).
+ * Insert-only like the log itself; the sealer chooses the order, so events committed out of id order
+ * are simply sealed in the next batch.
+ */
+export const auditChain = pgTable("audit_chain", {
+  seq: bigint("seq", { mode: "number" }).primaryKey(),
+  eventId: bigint("event_id", { mode: "number" }).notNull().unique("audit_chain_event_id_key"),
+  hash: text("hash").notNull(),
+  sealedAt: timestamp("sealed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type AuditEvent = typeof auditEvents.$inferSelect;
+export type AuditChainLink = typeof auditChain.$inferSelect;

@@ -38,7 +38,7 @@ export async function authenticateApiKey(secret: string, request: RequestInfo): 
       .set({ lastUsedAt: new Date() })
       .where(and(eq(apiKeys.id, row.key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - ${`${USE_RECORD_INTERVAL_MS} milliseconds`}::interval`))))
       .returning({ id: apiKeys.id });
-    if (touched.length) await recordAuditEvent(tx, { actor, request }, { action: "api_key.use", details: { keyId: row.key.id, prefix } });
+    if (touched.length) await recordAuditEvent({ tx, actor, request }, { action: "api_key.use", details: { keyId: row.key.id, prefix } });
   });
   return actor;
 }

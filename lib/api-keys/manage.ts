@@ -47,7 +47,7 @@ export async function createApiKey(ctx: ServiceContext, input: CreateApiKeyInput
         expiresAt: input.expiresAt ? new Date(input.expiresAt) : null, createdBy: self,
       })
       .returning();
-    await recordAuditEvent(tx, ctx, { action: "api_key.create", details: { keyId: row.id, prefix, ownerId, scopes: input.scopes } });
+    await recordAuditEvent({ ...ctx, tx }, { action: "api_key.create", details: { keyId: row.id, prefix, ownerId, scopes: input.scopes } });
     return row;
   });
   return { ...toPublicApiKey(key), secret };
@@ -80,7 +80,7 @@ export async function revokeApiKey(ctx: ServiceContext, keyId: string) {
     const revokedAt = key.revokedAt ?? new Date();
     if (!key.revokedAt) {
       await tx.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, key.id));
-      await recordAuditEvent(tx, ctx, { action: "api_key.revoke", details: { keyId: key.id, prefix: key.prefix, ownerId: key.ownerId } });
+      await recordAuditEvent({ ...ctx, tx }, { action: "api_key.revoke", details: { keyId: key.id, prefix: key.prefix, ownerId: key.ownerId } });
     }
     return toPublicApiKey({ ...key, revokedAt });
   });

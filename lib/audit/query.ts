@@ -1,13 +1,15 @@
 import "server-only";
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { auditEvents, type AuditEvent } from "@/db/schema";
+import { auditChain, auditEvents, type AuditChainLink, type AuditEvent } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/actor";
 import type { ListAuditQuery } from "./schemas";
 
-export function toApiAuditEvent(e: AuditEvent) {
+/** An event with its place in the chain; `seq` and `hash` stay null until the sealer reaches it. */
+export function toApiAuditEvent(e: AuditEvent, link: Pick<AuditChainLink, "seq" | "hash"> | null) {
   return {
     id: e.id,
-    seq: e.seq,
+    seq: link?.seq ?? null,
     occurredAt: e.occurredAt.toISOString(),
     actorType: e.actorType,
     actorId: e.actorId,
@@ -17,7 +19,7 @@ export function toApiAuditEvent(e: AuditEvent) {
     ip: e.ip,
     userAgent: e.userAgent,
     details: e.details,
-    hash: e.hash,
+    hash: link?.hash ?? null,
   };
 }
 export type ApiAuditEvent = ReturnType<typeof toApiAuditEvent>;
@@ -33,17 +35,21 @@ export function auditFilter(query: Omit<ListAuditQuery, "cursor" | "limit">): SQ
   );
 }
 
-/** Newest first, keyset-paged on the chain position so deep pages stay as fast as the first. */
-export async function listAuditEvents(query: ListAuditQuery) {
+/** Reads a page of events with their chain links, newest first, keyset-paged on the id. */
+export async function readAuditPage(query: ListAuditQuery) {
   const rows = await getDb()
-    .select()
+    .select({ event: auditEvents, link: { seq: auditChain.seq, hash: auditChain.hash } })
     .from(auditEvents)
-    .where(and(auditFilter(query), query.cursor ? lt(auditEvents.seq, query.cursor) : undefined))
-    .orderBy(desc(auditEvents.seq))
+    .leftJoin(auditChain, eq(auditChain.eventId, auditEvents.id))
+    .where(and(auditFilter(query), query.cursor ? lt(auditEvents.id, query.cursor) : undefined))
+    .orderBy(desc(auditEvents.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
-  return {
-    events: page.map(toApiAuditEvent),
-    nextCursor: rows.length > query.limit ? String(page.at(-1)!.seq) : null,
-  };
+  return { rows: page, nextCursor: rows.length > query.limit ? String(page.at(-1)!.event.id) : null };
+}
+
+/** The whole log, filtered, for auditors and admins (the route checks `audit.read`). */
+export async function listAuditEvents(_ctx: ServiceContext, query: ListAuditQuery) {
+  const { rows, nextCursor } = await readAuditPage(query);
+  return { events: rows.map((r) => toApiAuditEvent(r.event, r.link)), nextCursor };
 }

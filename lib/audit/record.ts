@@ -1,31 +1,61 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { auditEvents } from "@/db/schema";
 import type { Tx } from "@/db/client";
 import { actorId, type Actor, type RequestInfo } from "@/lib/auth/actor";
+import { AUDIT_LOCK_CLASS } from "./chain";
 
 export type AuditOutcome = "success" | "failure" | "denied";
+
+export interface AuditContext {
+  /** The change's own transaction: the change and its audit row commit or roll back together. */
+  tx: Tx;
+  actor: Actor | null;
+  request?: RequestInfo;
+}
 
 export interface AuditInput {
   action: string;
   fileId?: string | null;
   outcome?: AuditOutcome;
   details?: Record<string, unknown>;
+  /**
+   * Reads repeated by the same actor (a page polling, a player fetching ranges) are one row: nothing
+   * is written when the actor already has a row of this action on this file, whose details contain
+   * `match`, within the last `withinSeconds`.
+   */
+  coalesce?: { withinSeconds: number; match?: Record<string, unknown> };
 }
 
-/** Written inside the caller's transaction, so the change and its audit row commit or roll back together. */
-export async function recordAuditEvent(
-  tx: Tx,
-  who: { actor: Actor | null; request?: RequestInfo },
-  input: AuditInput,
-): Promise<void> {
-  await tx.insert(auditEvents).values({
-    actorType: who.actor?.type ?? "anonymous",
-    actorId: who.actor ? actorId(who.actor) : null,
+/** One row in the caller's transaction; no lock and no hash here: the sealer chains it seconds later. */
+export async function recordAuditEvent(ctx: AuditContext, input: AuditInput): Promise<void> {
+  const row = {
+    actorType: ctx.actor?.type ?? "anonymous",
+    actorId: ctx.actor ? actorId(ctx.actor) : null,
     action: input.action,
     fileId: input.fileId ?? null,
     outcome: input.outcome ?? "success",
-    ip: who.request?.ip ?? null,
-    userAgent: who.request?.userAgent ?? null,
-    details: who.actor?.type === "apiKey" ? { ...input.details, keyOwnerId: who.actor.userId } : (input.details ?? {}),
-  });
+    ip: ctx.request?.ip ?? null,
+    userAgent: ctx.request?.userAgent ?? null,
+    details: ctx.actor?.type === "apiKey" ? { ...input.details, keyOwnerId: ctx.actor.userId } : (input.details ?? {}),
+  };
+  if (input.coalesce && row.actorId && row.fileId && (await recentlyRecorded(ctx.tx, row, input.coalesce))) return;
+  await ctx.tx.insert(auditEvents).values(row);
+}
+
+async function recentlyRecorded(
+  tx: Tx,
+  row: { actorId: string | null; action: string; fileId: string | null },
+  coalesce: NonNullable<AuditInput["coalesce"]>,
+): Promise<boolean> {
+  const key = `${row.actorId}|${row.action}|${row.fileId}|${JSON.stringify(coalesce.match ?? {})}`;
+  // Serialises only the same actor repeating the same read, so two racing polls still make one row.
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_CLASS + 1}, hashtext(${key}))`);
+  const found = await tx.execute(sql`
+    select 1 from audit_events
+    where file_id = ${row.fileId} and action = ${row.action} and actor_id = ${row.actorId}
+      and occurred_at > now() - make_interval(secs => ${coalesce.withinSeconds})
+      and details @> ${JSON.stringify(coalesce.match ?? {})}::jsonb
+    limit 1`);
+  return found.length > 0;
 }

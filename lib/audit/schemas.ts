@@ -7,7 +7,7 @@ export const listAuditQuerySchema = z.object({
   outcome: z.enum(["success", "failure", "denied"]).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  /** The `seq` of the last row of the previous page; pages go from newest to oldest. */
+  /** The `id` of the last row of the previous page; pages go from newest to oldest. */
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });

@@ -96,7 +96,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       const userId = token.sub;
       await getDb().transaction(async (tx) => {
         if (!(await revokeSessions(userId, tx, token.sv as number))) return;
-        await recordAuditEvent(tx, { actor: { type: "user", userId, role: (token.role as Role) ?? "user", email: token.email ?? "" }, request: requestInfo(await headers()) }, { action: "auth.sign_out" });
+        await recordAuditEvent({ tx, actor: { type: "user", userId, role: (token.role as Role) ?? "user", email: token.email ?? "" }, request: requestInfo(await headers()) }, { action: "auth.sign_out" });
       });
     },
   },

@@ -23,8 +23,7 @@ export async function authenticateWithPassword(input: { email: string; password:
   const audit = (outcome: "success" | "failure" | "denied", user: User | null, details: Record<string, unknown>) =>
     db.transaction((tx) =>
       recordAuditEvent(
-        tx,
-        { actor: user ? { type: "user", userId: user.id, role: user.role, email: user.email } : null, request: info },
+        { tx, actor: user ? { type: "user", userId: user.id, role: user.role, email: user.email } : null, request: info },
         { action: "auth.sign_in", outcome, details },
       ),
     );

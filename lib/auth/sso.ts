@@ -56,8 +56,7 @@ export async function accountForSsoSignIn(
     const decision = await decide();
     const actor = "user" in decision ? { type: "user" as const, userId: decision.user.id, role: decision.user.role, email: decision.user.email } : null;
     await recordAuditEvent(
-      tx,
-      { actor, request: opts.request },
+      { tx, actor, request: opts.request },
       {
         action: "auth.sign_in",
         outcome: "user" in decision ? "success" : "denied",

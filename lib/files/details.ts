@@ -10,13 +10,13 @@ import { announceFileEvent } from "./events";
 import { findVisibleFile, listVersions } from "./lookup";
 import { toFileDetail } from "./serialize";
 
-/** `GET /api/v1/files/{id}`: full information, versions included. Each look is audited as a view. */
+/** `GET /api/v1/files/{id}`: full information, versions included. Audited as a view, once a minute per actor (the page polls). */
 export async function getFileDetail(ctx: ServiceContext, fileId: string) {
   const file = await findVisibleFile(ctx, fileId);
   const versions = await listVersions(file.id);
   // Quarantined and rejected files have no variants, and their URLs would be refused anyway.
   const variants = file.currentVersionId ? await getDb().select().from(fileVariants).where(eq(fileVariants.versionId, file.currentVersionId)) : [];
-  await getDb().transaction((tx) => recordAuditEvent(tx, ctx, { action: "file.view", fileId: file.id }));
+  await getDb().transaction((tx) => recordAuditEvent({ ...ctx, tx }, { action: "file.view", fileId: file.id, coalesce: { withinSeconds: 60 } }));
   return toFileDetail(file, versions, variants);
 }
 
@@ -28,7 +28,7 @@ export async function trashFile(ctx: ServiceContext, fileId: string) {
     const row = await findVisibleFile(ctx, fileId, tx);
     if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
     await tx.update(files).set({ deletedAt, purgeAfter, updatedAt: deletedAt }).where(eq(files.id, row.id));
-    await recordAuditEvent(tx, ctx, { action: "file.delete", fileId: row.id, details: { filename: row.filename, purgeAfter: purgeAfter.toISOString() } });
+    await recordAuditEvent({ ...ctx, tx }, { action: "file.delete", fileId: row.id, details: { filename: row.filename, purgeAfter: purgeAfter.toISOString() } });
     return row;
   });
   await announceFileEvent({ name: "file/deleted", data: { fileId: file.id, ownerId: file.ownerId } });

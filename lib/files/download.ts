@@ -75,9 +75,12 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
   return new Response(object.Body.transformToWebStream(), { status: range ? 206 : 200, headers });
 }
 
-async function audit(ctx: ServiceContext, fileId: string, details: Record<string, unknown>) {
+// A player's Range requests for one version within a minute are one download; whole and conditional
+// fetches are each recorded.
+async function audit(ctx: ServiceContext, fileId: string, details: { version: number; status: number; range?: unknown }) {
+  const coalesce = details.status === 206 ? { withinSeconds: 60, match: { version: details.version, status: 206 } } : undefined;
   await getDb().transaction(async (tx) => {
     await tx.update(files).set({ lastAccessedAt: new Date() }).where(eq(files.id, fileId));
-    await recordAuditEvent(tx, ctx, { action: "file.download", fileId, details });
+    await recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId, details, coalesce });
   });
 }

@@ -108,8 +108,7 @@ export async function recordProcessingOutcome(
       .returning({ id: files.id, deletedAt: files.deletedAt });
     if (updated.length === 0) return { changed: false, live: false };
     await recordAuditEvent(
-      tx,
-      { actor: { type: "system", name: "processing" } },
+      { tx, actor: { type: "system", name: "processing" } },
       { action: "file.processed", fileId, outcome: status === "ready" ? "success" : "failure", details: { status, reason } },
     );
     return { changed: true, live: updated[0].deletedAt === null };

@@ -52,7 +52,7 @@ export async function recordUploadedFile(tx: Tx, ctx: ServiceContext, upload: St
   });
   // Recorded with the upload itself, so the sweep re-sends the work even when the event never arrives.
   await tx.insert(processingJobs).values({ kind: "process-file", fileId: upload.fileId, versionId: upload.versionId });
-  await recordAuditEvent(tx, ctx, {
+  await recordAuditEvent({ ...ctx, tx }, {
     action: "file.upload",
     fileId: upload.fileId,
     details: { filename: upload.filename, size: upload.size, mimeType: upload.mimeType, via: upload.via },

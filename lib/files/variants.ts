@@ -73,7 +73,7 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   // Conversions are downloads of the file's content in another form; thumbnails and previews are views.
   if (!req.variant) {
     await getDb().transaction((tx) =>
-      recordAuditEvent(tx, ctx, { action: "file.download", fileId: file.id, details: { version: version.version, format: req.format, quality: req.quality, cache } }),
+      recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details: { version: version.version, format: req.format, quality: req.quality, cache } }),
     );
   }
   headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? variant.size));

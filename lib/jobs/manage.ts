@@ -60,7 +60,7 @@ export async function retryJob(ctx: ServiceContext, jobId: string) {
       .where(eq(processingJobs.id, row.id))
       .returning();
     await tx.update(files).set({ status: "processing", statusReason: null, updatedAt: new Date() }).where(and(eq(files.id, row.fileId), eq(files.status, "failed")));
-    await recordAuditEvent(tx, ctx, { action: "job.retry", fileId: row.fileId, details: { jobId: row.id, kind: row.kind, lastError: row.lastError } });
+    await recordAuditEvent({ ...ctx, tx }, { action: "job.retry", fileId: row.fileId, details: { jobId: row.id, kind: row.kind, lastError: row.lastError } });
     return updated;
   });
   await resend(job);

@@ -67,13 +67,18 @@ export const apiKey = z
 
 export const auditEvent = z
   .object({
-    id: z.number().int(), seq: z.number().int(), occurredAt: isoDate, actorType: z.string(), actorId: nullableString, action: z.string(),
+    id: z.number().int(), seq: z.number().int().nullable().describe("Position in the hash chain; null until sealed (seconds after the event)"), occurredAt: isoDate, actorType: z.string(), actorId: nullableString, action: z.string(),
     fileId: z.uuid().nullable(), outcome: z.enum(["success", "failure", "denied"]), ip: nullableString, userAgent: nullableString,
     details: z.record(z.string(), z.unknown()), hash: nullableString,
+    actor: z.string().optional().describe("Who, in words (file trails); for a file's owner other actors' ids, IPs and user agents are null"),
   });
 
 export const auditPage = z.object({ events: z.array(auditEvent), nextCursor: nullableString });
-export const auditVerification = z.object({ valid: z.boolean(), checked: z.number().int(), firstBrokenId: z.number().int().optional() });
+export const auditVerification = z.object({
+  valid: z.boolean(), checked: z.number().int(), unsealed: z.number().int(), checkpoints: z.number().int(),
+  firstBrokenId: z.number().int().optional(), firstBrokenSeq: z.number().int().optional(),
+  reason: z.enum(["altered", "missing", "truncated", "rewritten", "forged_checkpoint"]).optional(),
+});
 
 export const job = z.object({
   id: z.uuid(), kind: z.string(), fileId: z.uuid(), status: z.enum(["queued", "running", "succeeded", "failed"]), step: nullableString,

@@ -41,7 +41,7 @@ describe("rate limits", () => {
     for (let i = 0; i < limit; i++) expect(await attempt("wrong")).not.toContain("rate_limited");
     const refused = await attempt(victim.password);
     expect(refused).toContain("code=rate_limited");
-    const [row] = await testSql()`select outcome, details from audit_events where action = 'auth.sign_in' and details->>'email' = ${victim.email} order by seq desc limit 1`;
+    const [row] = await testSql()`select outcome, details from audit_events where action = 'auth.sign_in' and details->>'email' = ${victim.email} order by id desc limit 1`;
     expect(row).toMatchObject({ outcome: "denied", details: { reason: "rate_limited" } });
   });
 });

@@ -35,7 +35,7 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput) {
       .onConflictDoNothing({ target: users.email })
       .returning();
     if (!row) throw conflict(`A user with the email ${input.email} already exists.`);
-    await recordAuditEvent(tx, ctx, { action: "user.create", details: { userId: row.id, email: row.email, role: row.role } });
+    await recordAuditEvent({ ...ctx, tx }, { action: "user.create", details: { userId: row.id, email: row.email, role: row.role } });
     return row;
   });
   return toPublicUser(user);
@@ -59,12 +59,12 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Upd
       .where(eq(users.id, userId))
       .returning();
     if (input.role && input.role !== before.role) {
-      await recordAuditEvent(tx, ctx, { action: "user.role_change", details: { userId, from: before.role, to: input.role } });
+      await recordAuditEvent({ ...ctx, tx }, { action: "user.role_change", details: { userId, from: before.role, to: input.role } });
     }
     if (input.disabled !== undefined && input.disabled !== (before.disabledAt !== null)) {
       // Re-enabling must not bring back sessions that disabling ended.
       if (input.disabled) await revokeSessions(userId, tx);
-      await recordAuditEvent(tx, ctx, { action: input.disabled ? "user.disable" : "user.enable", details: { userId } });
+      await recordAuditEvent({ ...ctx, tx }, { action: input.disabled ? "user.disable" : "user.enable", details: { userId } });
     }
     return row;
   });

@@ -61,7 +61,7 @@ export async function createWebhookEndpoint(ctx: ServiceContext, input: CreateWe
         createdBy: owningUserId(ctx.actor),
       })
       .returning();
-    await recordAuditEvent(tx, ctx, { action: "webhook.create", details: { endpointId: row.id, url: row.url, events: row.events } });
+    await recordAuditEvent({ ...ctx, tx }, { action: "webhook.create", details: { endpointId: row.id, url: row.url, events: row.events } });
     return row;
   });
   return { ...toPublicWebhookEndpoint(endpoint), secret };
@@ -76,7 +76,7 @@ export async function updateWebhookEndpoint(ctx: ServiceContext, endpointId: str
       .set({ active: input.active ?? before.active, events: input.events ?? before.events, updatedAt: new Date() })
       .where(eq(webhookEndpoints.id, endpointId))
       .returning();
-    await recordAuditEvent(tx, ctx, {
+    await recordAuditEvent({ ...ctx, tx }, {
       action: "webhook.update",
       details: { endpointId, url: row.url, from: { active: before.active, events: before.events }, to: { active: row.active, events: row.events } },
     });
@@ -90,7 +90,7 @@ export async function deleteWebhookEndpoint(ctx: ServiceContext, endpointId: str
   await getDb().transaction(async (tx) => {
     const [row] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)).returning();
     if (!row) throw notFound("Webhook");
-    await recordAuditEvent(tx, ctx, { action: "webhook.delete", details: { endpointId, url: row.url, events: row.events } });
+    await recordAuditEvent({ ...ctx, tx }, { action: "webhook.delete", details: { endpointId, url: row.url, events: row.events } });
   });
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { runMigrations } from "../../db/migrate";
+import { enableAppRole, runMigrations } from "../../db/migrate";
 import { ensureAdmin, type SeededAdmin } from "./seed";
 import { startLocalInngestRunner, type LocalInngestRunner } from "../inngest-runner";
 import { ensureMediaBucket, makeS3Client } from "./bucket";
@@ -22,8 +23,10 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  /** Environment for the Next.js process. */
+  /** Environment for the Next.js process: its DATABASE_URL is the least-privileged app role. */
   env: Record<string, string>;
+  /** The owner role's URL: migrations, seeding, and tests that act as the database's owner. */
+  ownerDatabaseUrl: string;
   admin: SeededAdmin;
   s3: Pick<LocalS3, "kind" | "limitations"> | { kind: "external"; limitations: string[] };
   runner: LocalInngestRunner | null;
@@ -66,6 +69,13 @@ function withHost(url: string, host: string): string {
   return u.origin;
 }
 
+/** The key of the audit chain: made once per data folder (so per test run), readable by root alone, never in the database. */
+function auditHmacKey(dataDir: string): string {
+  const file = path.join(dataDir, "audit-hmac-key");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  return readFileSync(file, "utf8").trim();
+}
+
 /** Brings up Postgres, S3 and the workflow runner (each unless configured elsewhere), migrated and seeded. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const given = opts.mode === "dev" ? opts.given : {};
@@ -75,9 +85,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const s of stops.reverse()) await s().catch((err) => opts.log(`stop failed: ${(err as Error).message}`));
   };
   try {
-    let databaseUrl = given.DATABASE_URL;
+    // Migrations run as the owner; the app gets the `framevault_app` role unless DATABASE_URL says otherwise.
+    let ownerDatabaseUrl = given.DATABASE_OWNER_URL || given.DATABASE_URL;
     let postgresDir: string | null = null;
-    if (!databaseUrl) {
+    if (!ownerDatabaseUrl) {
       const pg = await startEmbeddedPostgres({
         dir: path.join(opts.dataDir, "postgres"),
         port: opts.mode === "dev" ? 54329 : undefined,
@@ -87,10 +98,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         log: opts.log,
       });
       stops.push(pg.stop);
-      databaseUrl = pg.url;
+      ownerDatabaseUrl = pg.url;
       postgresDir = pg.dataDir;
     }
-    await runMigrations(databaseUrl);
+    await runMigrations(ownerDatabaseUrl);
+    const databaseUrl = given.DATABASE_URL || (await enableAppRole(ownerDatabaseUrl, randomBytes(18).toString("base64url")));
 
     const bucket = given.S3_BUCKET ?? "framevault-media";
     let s3Env: Record<string, string>;
@@ -132,9 +144,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       clamdEnv = { CLAMD_HOST: clamd.host, CLAMD_PORT: String(clamd.port) };
     }
 
-    const admin = await ensureAdmin(databaseUrl, { email: given.ADMIN_EMAIL ?? "admin@framevault.local", password: given.ADMIN_PASSWORD });
+    const admin = await ensureAdmin(ownerDatabaseUrl, { email: given.ADMIN_EMAIL ?? "admin@framevault.local", password: given.ADMIN_PASSWORD });
     return {
-      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, ...s3Env, ...inngestEnv, ...clamdEnv },
+      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, AUDIT_HMAC_KEY: given.AUDIT_HMAC_KEY || auditHmacKey(opts.dataDir), ...s3Env, ...inngestEnv, ...clamdEnv },
+      ownerDatabaseUrl,
       admin,
       s3: s3Info,
       runner,

@@ -3,9 +3,17 @@ import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import postgres from "postgres";
 
 let sql: postgres.Sql | undefined;
+/** As the app's own role (`framevault_app`): what the app may do, tests may do. */
 export function testSql(): postgres.Sql {
   sql ??= postgres(process.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
   return sql;
+}
+
+let ownerSqlClient: postgres.Sql | undefined;
+/** As the role that owns the tables (migrations run as it): for tests that act with the owner's powers. */
+export function ownerSql(): postgres.Sql {
+  ownerSqlClient ??= postgres(process.env.FRAMEVAULT_OWNER_DATABASE_URL!, { max: 2, onnotice: () => {} });
+  return ownerSqlClient;
 }
 
 export function testS3(): S3Client {

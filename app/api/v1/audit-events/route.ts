@@ -4,6 +4,6 @@ import { listAuditEvents } from "@/lib/audit/query";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 
 export const GET = withApi(
-  async ({ req }) => listAuditEvents(listAuditQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams.entries()))),
+  async ({ req, ctx }) => listAuditEvents(ctx, listAuditQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams.entries()))),
   { permission: "audit.read" },
 );

@@ -4,10 +4,10 @@ import { exportAuditCsv } from "@/lib/audit/export";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 
 export const GET = withApi(
-  async ({ req }) => {
+  async ({ req, ctx }) => {
     const query = listAuditQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams.entries()));
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-    return new Response(exportAuditCsv(query), {
+    return new Response(exportAuditCsv(ctx, query), {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="framevault-audit-${stamp}.csv"`,
