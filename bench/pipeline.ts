@@ -90,7 +90,8 @@ try {
       if ("ok" in hash) throw new Error(hash.reason);
       await deduplicateVersion(fileId, versionId, hash.sha256, hash.size);
       if (!(await p.scanStoredVersion(fileId, versionId)).clean) throw new Error("infected?");
-      const type = await p.sniffStoredVersion(fileId, versionId);
+      const ctx = { actor: { type: "system", name: "bench" } } as const;
+      const type = await p.sniffStoredVersion(ctx, { fileId, versionId });
       if (!type.ok) throw new Error(type.reason);
       const info = await extractStoredMediaInfo(fileId, versionId, "image");
       await makeStoredVariants(fileId, versionId, "image", info);

@@ -45,7 +45,7 @@ const schema = z.object({
   ALLOWED_MIME_TYPES: z
     .string()
     .default(
-      "image/jpeg,image/png,image/webp,image/avif,image/gif,image/tiff,image/heic,video/mp4,video/webm,video/quicktime,video/x-matroska",
+      "image/jpeg,image/png,image/webp,image/avif,image/gif,image/tiff,image/heic,image/heif,video/mp4,video/webm,video/quicktime,video/x-matroska",
     )
     .transform((v) => v.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean)),
   PRESIGN_EXPIRES_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
