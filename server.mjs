@@ -3,8 +3,8 @@
 // clients). The download route sends the length in an internal header; it is restored here.
 import { createServer } from "node:http";
 import next from "next";
+import { CONTENT_LENGTH_HEADER } from "./lib/api/content-length.mjs";
 
-const INTERNAL_LENGTH_HEADER = "x-framevault-content-length";
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
@@ -18,7 +18,7 @@ await app.prepare();
 const server = createServer((req, res) => {
   const setHeader = res.setHeader.bind(res);
   res.setHeader = (name, value) =>
-    name.toLowerCase() === INTERNAL_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);
+    name.toLowerCase() === CONTENT_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);
   void handle(req, res);
 });
 // Without this, dev mode's hot-reload socket cannot connect and the browser reloads in a loop.

@@ -4,19 +4,19 @@ import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s
 import { Upload } from "@aws-sdk/lib-storage";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { fileVariants, fileVersions, type FileRow, type FileVersionRow } from "@/db/schema";
+import { fileVariants, type FileVersionRow } from "@/db/schema";
+import { CONTENT_LENGTH_HEADER } from "@/lib/api/content-length.mjs";
 import { ApiError, badRequest, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { convertImage, type ImageOutputFormat } from "@/lib/processing/image";
 import { IMMUTABLE_CACHE_CONTROL, mediaBucket, s3, variantObjectKey } from "@/lib/storage/s3";
 import { contentDisposition } from "./filename";
-import { findVisibleFile } from "./lookup";
+import { findFileVersion, findVisibleFile } from "./lookup";
 import { assertServable } from "./servable";
 import { etagMatches } from "./range";
 import { readObject } from "./stored-object";
 
-const CONTENT_LENGTH_HEADER = "x-framevault-content-length";
 const CONTENT_TYPES: Record<ImageOutputFormat, string> = { webp: "image/webp", avif: "image/avif", jpeg: "image/jpeg", png: "image/png" };
 const EXTENSIONS: Record<ImageOutputFormat, string> = { webp: "webp", avif: "avif", jpeg: "jpg", png: "png" };
 
@@ -37,7 +37,7 @@ export interface VariantRequest {
 export async function openVariantDownload(ctx: ServiceContext, fileId: string, req: VariantRequest): Promise<Response> {
   const file = await findVisibleFile(ctx, fileId);
   assertServable(file);
-  const version = await findVersion(file, req.version);
+  const version = await findFileVersion(file, req.version);
   let name: string;
   let cache: "hit" | "miss" = "hit";
   if (req.variant) {
@@ -78,15 +78,6 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   }
   headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? variant.size));
   return new Response(object.Body.transformToWebStream(), { status: 200, headers });
-}
-
-async function findVersion(file: FileRow, number?: number): Promise<FileVersionRow> {
-  const [version] = await getDb()
-    .select()
-    .from(fileVersions)
-    .where(and(eq(fileVersions.fileId, file.id), number ? eq(fileVersions.version, number) : eq(fileVersions.id, file.currentVersionId!)));
-  if (!version) throw notFound("Version");
-  return version;
 }
 
 async function findVariant(versionId: string, name: string) {
