@@ -93,8 +93,9 @@ try {
       const ctx = { actor: { type: "system", name: "bench" } } as const;
       const type = await p.sniffStoredVersion(ctx, { fileId, versionId });
       if (!type.ok) throw new Error(type.reason);
-      const info = await extractStoredMediaInfo(fileId, versionId, "image");
-      await makeStoredVariants(fileId, versionId, "image", info);
+      const info = await extractStoredMediaInfo(ctx, { fileId, versionId, kind: "image" });
+      if ("ok" in info) throw new Error(info.reason);
+      await makeStoredVariants(ctx, { fileId, versionId, kind: "image", info });
       await p.recordProcessingOutcome(fileId, "ready", null, versionId);
     }));
 

@@ -60,8 +60,9 @@ export const processUploadedFile = inngest.createFunction(
 
     if (type.kind === "image" || type.kind === "video") {
       const kind = type.kind;
-      const info = await tracked("extract-metadata", () => extractStoredMediaInfo(fileId, versionId, kind));
-      await tracked("make-variants", () => makeStoredVariants(fileId, versionId, kind, info));
+      const info = await tracked("extract-metadata", () => extractStoredMediaInfo(processing, { fileId, versionId, kind }));
+      if ("ok" in info) return finish("rejected", info.reason);
+      await tracked("make-variants", () => makeStoredVariants(processing, { fileId, versionId, kind, info }));
     }
     return finish("ready");
   },

@@ -5,7 +5,7 @@ import { rateLimits } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 
-export type LimitKind = "api" | "upload" | "signIn" | "signInIp";
+export type LimitKind = "api" | "upload" | "signIn" | "signInIp" | "conversion";
 
 const globalForLimits = globalThis as unknown as { framevaultLimiters?: Record<LimitKind, RateLimiterDrizzle> };
 
@@ -19,6 +19,8 @@ function limiters(): Record<LimitKind, RateLimiterDrizzle> {
       upload: make("upload", e.RATE_LIMIT_UPLOAD_PER_MINUTE, 60),
       signIn: make("signin", e.RATE_LIMIT_SIGNIN_PER_15_MINUTES, 15 * 60),
       signInIp: make("signin-ip", e.RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES, 15 * 60),
+      // Format conversions that miss the cache: each decodes and re-encodes a whole image.
+      conversion: make("conversion", e.RATE_LIMIT_CONVERSION_PER_MINUTE, 60),
     };
   }
   return globalForLimits.framevaultLimiters;
