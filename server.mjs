@@ -3,8 +3,8 @@
 // clients). The download route sends the length in an internal header; it is restored here.
 import { createServer } from "node:http";
 import next from "next";
+import { CONTENT_LENGTH_HEADER } from "./lib/api/content-length.mjs";
 
-const INTERNAL_LENGTH_HEADER = "x-framevault-content-length";
 // Route handlers cannot see the socket; the app reads the peer address from this header (lib/api/request-info.ts).
 const SOCKET_ADDRESS_HEADER = "x-framevault-socket-address";
 const dev = process.argv.includes("--dev");
@@ -25,7 +25,7 @@ const server = createServer((req, res) => {
   req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const setHeader = res.setHeader.bind(res);
   res.setHeader = (name, value) =>
-    name.toLowerCase() === INTERNAL_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);
+    name.toLowerCase() === CONTENT_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);
   void handle(req, res);
 });
 // Without this, dev mode's hot-reload socket cannot connect and the browser reloads in a loop.

@@ -91,10 +91,12 @@ try {
       const moved = await deduplicateVersion(fileId, versionId, hash.sha256, hash.size, hash.etag);
       if (!moved.ok) throw new Error(moved.reason);
       if (!(await p.scanStoredVersion(fileId, versionId)).clean) throw new Error("infected?");
-      const type = await p.sniffStoredVersion(fileId, versionId);
+      const ctx = { actor: { type: "system", name: "bench" } } as const;
+      const type = await p.sniffStoredVersion(ctx, { fileId, versionId });
       if (!type.ok) throw new Error(type.reason);
-      const info = await extractStoredMediaInfo(fileId, versionId, "image");
-      await makeStoredVariants(fileId, versionId, "image", info);
+      const info = await extractStoredMediaInfo(ctx, { fileId, versionId, kind: "image" });
+      if ("ok" in info) throw new Error(info.reason);
+      await makeStoredVariants(ctx, { fileId, versionId, kind: "image", info });
       await p.recordProcessingOutcome(fileId, "ready", null, versionId);
     }));
 

@@ -1,10 +1,13 @@
 import { inngest } from "./client";
 import { fileProcessed, fileQuarantined, fileReady, fileUploaded } from "./events";
 import type { FileStatus } from "@/db/schema";
+import type { ServiceContext } from "@/lib/auth/actor";
 import { deduplicateVersion } from "@/lib/files/blobs";
 import { extractStoredMediaInfo, makeStoredVariants } from "@/lib/files/media";
 import { hashStoredVersion, recordProcessingOutcome, scanStoredVersion, sniffStoredVersion, verifyStoredVersion } from "@/lib/files/processing";
 import { runJobStep, type JobRef } from "@/lib/jobs/track";
+
+const processing: ServiceContext = { actor: { type: "system", name: "processing" } };
 
 /**
  * Runs after every upload (and again when the sweep or an admin re-sends it). Each step calls one lib
@@ -53,13 +56,14 @@ export const processUploadedFile = inngest.createFunction(
     const scan = await tracked("virus-scan", () => scanStoredVersion(fileId, versionId));
     if (!scan.clean) return finish("quarantined", `ClamAV found ${scan.signature}; the file is kept aside and never served.`);
 
-    const type = await tracked("sniff-type", () => sniffStoredVersion(fileId, versionId));
+    const type = await tracked("sniff-type", () => sniffStoredVersion(processing, { fileId, versionId }));
     if (!type.ok) return finish("rejected", type.reason);
 
     if (type.kind === "image" || type.kind === "video") {
       const kind = type.kind;
-      const info = await tracked("extract-metadata", () => extractStoredMediaInfo(fileId, versionId, kind));
-      await tracked("make-variants", () => makeStoredVariants(fileId, versionId, kind, info));
+      const info = await tracked("extract-metadata", () => extractStoredMediaInfo(processing, { fileId, versionId, kind }));
+      if ("ok" in info) return finish("rejected", info.reason);
+      await tracked("make-variants", () => makeStoredVariants(processing, { fileId, versionId, kind, info }));
     }
     return finish("ready");
   },

@@ -67,7 +67,7 @@ const schema = z.object({
   ALLOWED_MIME_TYPES: z
     .string()
     .default(
-      "image/jpeg,image/png,image/webp,image/avif,image/gif,image/tiff,image/heic,video/mp4,video/webm,video/quicktime,video/x-matroska",
+      "image/jpeg,image/png,image/webp,image/avif,image/gif,image/tiff,image/heic,image/heif,video/mp4,video/webm,video/quicktime,video/x-matroska",
     )
     .transform((v) => v.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean)),
   /** Lifetime of each presigned upload request; Uppy signs every part just before sending it. */
@@ -79,6 +79,13 @@ const schema = z.object({
   RATE_LIMIT_UPLOAD_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_SIGNIN_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES: z.coerce.number().int().positive().default(100),
+  /** Cache misses of `?format=` conversions per minute per user/key (each one decodes and re-encodes an image). */
+  RATE_LIMIT_CONVERSION_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Largest image (width × height) that any sharp operation decodes: processing, previews, conversions. */
+  IMAGE_MAX_INPUT_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+  /** Format conversions running at once in this process, and how long a request waits for a free one. */
+  CONVERSION_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  CONVERSION_QUEUE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
   /** Lets webhooks reach loopback and private addresses (local receivers, tests); off in production. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   LOG_SQL: bool.default(false),

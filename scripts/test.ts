@@ -42,6 +42,8 @@ const appEnv: Record<string, string> = {
   USER_QUOTA_BYTES: String(64 * MiB),
   // Low enough for the tests to reach; the whole suite signs in from one address, hence the IP ceiling.
   RATE_LIMIT_UPLOAD_PER_MINUTE: "60",
+  // Conversion cache misses per actor: conversions.test.ts reaches it; other tests convert a file or two.
+  RATE_LIMIT_CONVERSION_PER_MINUTE: "8",
   // SSO configured against an issuer that is never contacted: the sign-in page must offer it.
   WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
   AUTH_OIDC_ISSUER: "https://sso.example.test",

@@ -1,14 +1,15 @@
 import "server-only";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files, fileVersions } from "@/db/schema";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { files } from "@/db/schema";
+import { CONTENT_LENGTH_HEADER } from "@/lib/api/content-length.mjs";
+import { ApiError } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
 import { contentDisposition } from "./filename";
-import { findVisibleFile } from "./lookup";
+import { findFileVersion, findVisibleFile } from "./lookup";
 import { assertServable } from "./servable";
 import { etagMatches, parseRange } from "./range";
 
@@ -20,8 +21,6 @@ export interface DownloadRequest {
   disposition: "attachment" | "inline";
 }
 
-const CONTENT_LENGTH_HEADER = "x-framevault-content-length";
-
 /**
  * Streams a file version straight from S3 to the client: nothing is buffered, Range and conditional
  * requests are honoured, and the access is audited before the first byte leaves.
@@ -29,12 +28,7 @@ const CONTENT_LENGTH_HEADER = "x-framevault-content-length";
 export async function openFileDownload(ctx: ServiceContext, fileId: string, req: DownloadRequest): Promise<Response> {
   const file = await findVisibleFile(ctx, fileId);
   assertServable(file);
-  const db = getDb();
-  const [version] = await db
-    .select()
-    .from(fileVersions)
-    .where(and(eq(fileVersions.fileId, file.id), req.version ? eq(fileVersions.version, req.version) : eq(fileVersions.id, file.currentVersionId!)));
-  if (!version) throw notFound("Version");
+  const version = await findFileVersion(file, req.version);
 
   const etag = `"${version.id}"`;
   const headers = new Headers({

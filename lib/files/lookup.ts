@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { getDb, type Database, type Tx } from "@/db/client";
-import { files, fileVersions, type FileRow } from "@/db/schema";
+import { files, fileVersions, type FileRow, type FileVersionRow } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { fileAccessConditions } from "./access";
@@ -21,4 +21,14 @@ export async function findVisibleFile(ctx: ServiceContext, fileId: string, db: D
 
 export async function listVersions(fileId: string, db: Database | Tx = getDb()) {
   return db.select().from(fileVersions).where(eq(fileVersions.fileId, fileId)).orderBy(desc(fileVersions.version));
+}
+
+/** A version of a file already found visible: `number` when asked for, else the current one. */
+export async function findFileVersion(file: FileRow, number?: number, db: Database | Tx = getDb()): Promise<FileVersionRow> {
+  const [version] = await db
+    .select()
+    .from(fileVersions)
+    .where(and(eq(fileVersions.fileId, file.id), number ? eq(fileVersions.version, number) : eq(fileVersions.id, file.currentVersionId!)));
+  if (!version) throw notFound("Version");
+  return version;
 }

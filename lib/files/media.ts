@@ -1,9 +1,9 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import sharp from "sharp";
 import { getDb } from "@/db/client";
 import { files, fileVariants, type MediaInfo } from "@/db/schema";
-import { extractImageMetadata, makeImageVariants, THUMBNAIL_MAX_SIDE } from "@/lib/processing/image";
+import type { ServiceContext } from "@/lib/auth/actor";
+import { extractImageMetadata, ImageTooLargeError, makeImageVariants, makePosterThumbnail, openImage } from "@/lib/processing/image";
 import { extractPosterFrame, probeVideo } from "@/lib/processing/video";
 import { variantObjectKey } from "@/lib/storage/s3";
 import { loadVersion, presignedReadUrl, putImmutableObject, readObjectWhole } from "./stored-object";
@@ -13,19 +13,23 @@ export type MediaKind = "image" | "video";
 /**
  * Reads EXIF (images) or ffprobe facts (video) and keeps them on the file; the capture time becomes
  * the file's `capturedAt`. Content that passed the type and virus checks but cannot be decoded is not
- * an error worth retrying: it is recorded as unreadable and the file is served without a preview.
+ * an error worth retrying: it is recorded as unreadable and the file is served without a preview. An
+ * image over the pixel limit is refused (`ok: false`): nothing could ever make its previews.
  */
-export async function extractStoredMediaInfo(fileId: string, versionId: string, kind: MediaKind): Promise<MediaInfo> {
+export async function extractStoredMediaInfo(
+  _ctx: ServiceContext,
+  input: { fileId: string; versionId: string; kind: MediaKind },
+): Promise<MediaInfo | { ok: false; reason: string }> {
+  const { fileId, versionId, kind } = input;
   const found = await loadVersion(fileId, versionId);
   if (!found) throw new Error("The file version no longer exists.");
   const key = found.version.objectKey;
   let info: MediaInfo;
   if (kind === "image") {
     const bytes = await readObjectWhole(key);
-    info = await extractImageMetadata(bytes).then(
-      (meta) => ({ kind, ...meta }),
-      (err: Error) => ({ kind, unreadable: err.message }),
-    );
+    const meta = await extractImageMetadata(bytes).catch((err: Error) => err);
+    if (meta instanceof ImageTooLargeError) return { ok: false, reason: meta.message };
+    info = meta instanceof Error ? { kind, unreadable: meta.message } : { kind, ...meta };
   } else {
     info = await probeVideo(await presignedReadUrl(key)).then(
       (probe) => ({ kind, ...probe }),
@@ -43,7 +47,11 @@ export async function extractStoredMediaInfo(fileId: string, versionId: string, 
  * Thumbnail and preview (images) or poster and thumbnail (video), WebP, upright, under immutable
  * keys. Re-running overwrites the same keys with the same recipe and upserts the rows.
  */
-export async function makeStoredVariants(fileId: string, versionId: string, kind: MediaKind, info: MediaInfo): Promise<string[]> {
+export async function makeStoredVariants(
+  _ctx: ServiceContext,
+  input: { fileId: string; versionId: string; kind: MediaKind; info: MediaInfo },
+): Promise<string[]> {
+  const { fileId, versionId, kind, info } = input;
   if (info.unreadable) return [];
   const found = await loadVersion(fileId, versionId);
   if (!found) throw new Error("The file version no longer exists.");
@@ -54,14 +62,10 @@ export async function makeStoredVariants(fileId: string, versionId: string, kind
     made.push({ name: "thumbnail", ...thumbnail }, { name: "preview", ...preview });
   } else {
     const poster = await extractPosterFrame(await presignedReadUrl(key), { durationSeconds: info.durationSeconds });
-    const posterInfo = await sharp(poster).metadata();
-    const thumb = await sharp(poster)
-      .resize({ width: THUMBNAIL_MAX_SIDE, height: THUMBNAIL_MAX_SIDE, fit: "inside", withoutEnlargement: true })
-      .webp({ quality: 75 })
-      .toBuffer({ resolveWithObject: true });
+    const posterInfo = await openImage(poster).metadata();
     made.push(
       { name: "poster", data: poster, width: posterInfo.width ?? 0, height: posterInfo.height ?? 0 },
-      { name: "thumbnail", data: thumb.data, width: thumb.info.width, height: thumb.info.height },
+      { name: "thumbnail", ...(await makePosterThumbnail(poster)) },
     );
   }
   for (const variant of made) {

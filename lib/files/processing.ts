@@ -3,10 +3,11 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files, fileVersions, processingJobs, type FileStatus } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
+import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
 import { sha256OfStream } from "@/lib/processing/checksum";
 import { scanStream } from "@/lib/processing/clamav";
-import { checkTypeConsistency, SNIFF_HEAD_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
+import { checkTypeConsistency, SNIFF_MAX_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
 import { headObjectOrNull, loadVersion, openObject, readObject } from "./stored-object";
 
 export type Check = { ok: true } | { ok: false; reason: string };
@@ -52,12 +53,17 @@ export async function hashStoredVersion(
  * Reads the first bytes and decides the real type. The content wins over the declaration when both
  * are acceptable (a PNG named .jpg is recorded as image/png); anything else is rejected with why.
  */
-export async function sniffStoredVersion(fileId: string, versionId: string): Promise<({ ok: true; mimeType: string; kind: SniffedKind }) | { ok: false; reason: string }> {
+export async function sniffStoredVersion(
+  _ctx: ServiceContext,
+  input: { fileId: string; versionId: string },
+): Promise<({ ok: true; mimeType: string; kind: SniffedKind }) | { ok: false; reason: string }> {
+  const { fileId, versionId } = input;
   const found = await loadVersion(fileId, versionId);
   if (!found) return { ok: false, reason: "The file version no longer exists." };
-  const chunks: Buffer[] = [];
-  for await (const chunk of await readObject(found.version.objectKey, `bytes=0-${SNIFF_HEAD_BYTES - 1}`)) chunks.push(chunk as Buffer);
-  const sniffed = sniffMediaType(Buffer.concat(chunks));
+  if (found.version.size === 0) return { ok: false, reason: "The file is empty." };
+  // Ranged, read only as far as detection needs, then closed: the object is never held whole.
+  const head = await readObject(found.version.objectKey, `bytes=0-${SNIFF_MAX_BYTES - 1}`);
+  const sniffed = await sniffMediaType(head).finally(() => head.destroy());
   const check = checkTypeConsistency(found.file.mimeType, sniffed, env().ALLOWED_MIME_TYPES);
   if (!check.ok || !sniffed) return { ok: false, reason: check.ok ? "The content type could not be read." : check.reason };
   if (check.mimeType !== found.version.mimeType || check.mimeType !== found.file.mimeType) {

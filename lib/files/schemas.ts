@@ -88,6 +88,9 @@ export const signUploadRequestSchema = z.object({
 });
 export type SignUploadRequestInput = z.output<typeof signUploadRequestSchema>;
 
+export const CONVERSION_QUALITIES = ["50", "75", "90"] as const;
+export const DEFAULT_CONVERSION_QUALITY = 75;
+
 export const downloadQuerySchema = z.object({
   version: z.coerce.number().int().min(1).optional(),
   disposition: z.enum(["attachment", "inline"]).default("attachment"),
@@ -95,5 +98,9 @@ export const downloadQuerySchema = z.object({
   variant: z.enum(["thumbnail", "preview", "poster"]).optional(),
   /** Convert an image on the way out; the result is cached and reused. */
   format: z.enum(["webp", "avif", "jpeg", "png"]).optional(),
-  quality: z.coerce.number().int().min(1).max(100).optional(),
+  /** Lossy formats only; a few levels, so that one image has a few cached conversions, not hundreds. */
+  quality: z
+    .enum(CONVERSION_QUALITIES, { error: `quality must be one of ${CONVERSION_QUALITIES.join(", ")}` })
+    .transform(Number)
+    .default(DEFAULT_CONVERSION_QUALITY),
 });

@@ -1,7 +1,8 @@
 import { Readable } from "node:stream";
 import sharp from "sharp";
-import { describe, expect, it } from "vitest";
-import { convertImage, extractImageMetadata, makeImageVariants } from "./image";
+import { beforeAll, describe, expect, it } from "vitest";
+import { convertImage, extractImageMetadata, ImageTooLargeError, isPixelLimitError, makeImageVariants, makePosterThumbnail } from "./image";
+import { makePixelBomb } from "./test-media";
 
 const RED = { r: 220, g: 20, b: 20 };
 const BLUE = { r: 20, g: 20, b: 220 };
@@ -98,14 +99,13 @@ describe("makeImageVariants", () => {
     expect([thumbnail.width, thumbnail.height, preview.width, preview.height]).toEqual([200, 100, 200, 100]);
   });
 
-  it("makes both variants of a 4000x3000 JPEG quickly", async () => {
+  it("makes both variants of a 4000x3000 JPEG", async () => {
     const jpeg = await largeJpeg();
     const started = performance.now();
     const { thumbnail, preview } = await makeImageVariants(jpeg);
-    const ms = Math.round(performance.now() - started);
-    console.log(`variants of a 4000x3000 JPEG (${(jpeg.length / 1048576).toFixed(1)} MiB): ${ms} ms`);
+    // Reported, not asserted: timing on a shared machine says nothing about correctness (`npm run bench` measures).
+    console.log(`variants of a 4000x3000 JPEG (${(jpeg.length / 1048576).toFixed(1)} MiB): ${Math.round(performance.now() - started)} ms`);
     expect([thumbnail.width, thumbnail.height, preview.width, preview.height]).toEqual([320, 240, 1600, 1200]);
-    expect(ms).toBeLessThan(5000);
   });
 });
 
@@ -117,7 +117,7 @@ describe("convertImage", () => {
     ["png", "png"],
   ] as const)("streams %s output, upright and without EXIF", async (format, decodedAs) => {
     const jpeg = await cameraJpeg(400, 300);
-    const output = convertImage(Readable.from([jpeg]), { format, quality: 70 });
+    const output = convertImage(Readable.from([jpeg]), { format, quality: 75 });
     const chunks: Buffer[] = [];
     for await (const chunk of output) chunks.push(chunk as Buffer);
     const meta = await sharp(Buffer.concat(chunks)).metadata();
@@ -130,7 +130,32 @@ describe("convertImage", () => {
       yield (await cameraJpeg(400, 300)).subarray(0, 500);
       throw new Error("S3 connection reset");
     }
-    const output = convertImage(Readable.from(broken()), { format: "webp" });
+    const output = convertImage(Readable.from(broken()), { format: "webp", quality: 75 });
     await expect(output.toArray()).rejects.toThrow("S3 connection reset");
+  });
+});
+
+describe("the pixel limit (IMAGE_MAX_INPUT_PIXELS, 40 megapixels by default)", () => {
+  let bomb: Buffer;
+  beforeAll(async () => {
+    bomb = await makePixelBomb();
+  });
+
+  it("is a small file that declares 256 megapixels", async () => {
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(await sharp(bomb).metadata()).toMatchObject({ width: 16000, height: 16000 });
+  });
+
+  it("refuses to read its metadata or make its variants, with a reason that names the limit", async () => {
+    await expect(extractImageMetadata(bomb)).rejects.toThrow(ImageTooLargeError);
+    await expect(extractImageMetadata(Readable.from([bomb]))).rejects.toThrow("more than 40,000,000 pixels");
+    await expect(makeImageVariants(bomb)).rejects.toThrow(ImageTooLargeError);
+    await expect(makePosterThumbnail(bomb)).rejects.toThrow(ImageTooLargeError);
+  });
+
+  it("fails a streaming conversion with sharp's pixel-limit error", async () => {
+    const output = convertImage(Readable.from([bomb]), { format: "avif", quality: 50 });
+    const failure = await output.toArray().catch((err: unknown) => err);
+    expect(isPixelLimitError(failure)).toBe(true);
   });
 });

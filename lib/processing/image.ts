@@ -1,6 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import sharp, { type Sharp } from "sharp";
+import { env } from "@/lib/env";
 import { parseExif, type ExifFacts } from "./exif";
 
 export interface ImageMetadata extends ExifFacts {
@@ -26,19 +27,47 @@ export const THUMBNAIL_MAX_SIDE = 320;
 export const PREVIEW_MAX_SIDE = 1600;
 
 /**
+ * Every sharp operation starts here, so none decodes more than IMAGE_MAX_INPUT_PIXELS: a PNG of a few
+ * hundred KiB can declare 16000×16000 pixels, which decoded would take gigabytes and pin a core.
+ */
+export function openImage(input?: Buffer): Sharp {
+  const options = { limitInputPixels: env().IMAGE_MAX_INPUT_PIXELS };
+  // Without an input, sharp takes its options alone and reads a stream piped into it.
+  return input ? sharp(input, options) : sharp(options);
+}
+
+/** An image larger than the pixel limit: a definite answer about the content, not worth retrying. */
+export class ImageTooLargeError extends Error {
+  constructor() {
+    super(`The image has more than ${env().IMAGE_MAX_INPUT_PIXELS.toLocaleString("en")} pixels, the most that is decoded.`);
+    this.name = "ImageTooLargeError";
+  }
+}
+
+/** sharp's refusal for images over `limitInputPixels`, wherever it surfaces (a promise or a stream). */
+export function isPixelLimitError(err: unknown): boolean {
+  return err instanceof ImageTooLargeError || (err instanceof Error && /exceeds pixel limit/i.test(err.message));
+}
+
+/**
  * sharp collects a streamed input whole before decoding anyway (libvips needs random access for most
  * formats), so reading it into a Buffer first costs nothing more and gives the stream's errors a
- * place to land; MAX_UPLOAD_BYTES bounds the size. sharp's pixel limit guards against decompression bombs.
+ * place to land; MAX_UPLOAD_BYTES bounds the size.
  */
 async function loadWhole(input: Buffer | Readable): Promise<Sharp> {
-  if (Buffer.isBuffer(input)) return sharp(input);
+  if (Buffer.isBuffer(input)) return openImage(input);
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(chunk as Buffer);
-  return sharp(Buffer.concat(chunks));
+  return openImage(Buffer.concat(chunks));
+}
+
+/** Throws ImageTooLargeError for sharp's pixel-limit refusal, anything else unchanged. */
+function explainPixelLimit(err: unknown): never {
+  throw isPixelLimitError(err) ? new ImageTooLargeError() : err;
 }
 
 export async function extractImageMetadata(input: Buffer | Readable): Promise<ImageMetadata> {
-  const meta = await (await loadWhole(input)).metadata();
+  const meta = await (await loadWhole(input)).metadata().catch(explainPixelLimit);
   if (!meta.format || !meta.width || !meta.height) throw new Error("The image has no readable dimensions.");
   const result: ImageMetadata = {
     width: meta.autoOrient?.width ?? meta.width,
@@ -59,7 +88,7 @@ export async function makeImageVariants(input: Buffer | Readable): Promise<{ thu
   const [thumbnail, preview] = await Promise.all([
     renderVariant(source.clone(), THUMBNAIL_MAX_SIDE, 75),
     renderVariant(source.clone(), PREVIEW_MAX_SIDE, 82),
-  ]);
+  ]).catch(explainPixelLimit);
   return { thumbnail, preview };
 }
 
@@ -75,10 +104,11 @@ async function renderVariant(pipeline: Sharp, maxSide: number, quality: number):
 /**
  * A streaming conversion for downloads in another format. Orientation is applied because the output
  * carries no EXIF (so no location either), and PNG stays lossless: `quality` applies to lossy formats.
+ * An input over the pixel limit fails the stream with sharp's pixel-limit error (see isPixelLimitError).
  */
-export function convertImage(input: Readable, options: { format: ImageOutputFormat; quality?: number }): Sharp {
-  const quality = options.quality ?? 80;
-  const pipeline = sharp().autoOrient();
+export function convertImage(input: Readable, options: { format: ImageOutputFormat; quality: number }): Sharp {
+  const { quality } = options;
+  const pipeline = openImage().autoOrient();
   input.once("error", (err) => pipeline.destroy(err));
   input.pipe(pipeline);
   switch (options.format) {
@@ -93,4 +123,14 @@ export function convertImage(input: Readable, options: { format: ImageOutputForm
     case "png":
       return pipeline.png();
   }
+}
+
+/** A small WebP of a video's poster frame for grids. */
+export async function makePosterThumbnail(poster: Buffer): Promise<ImageVariant> {
+  const { data, info } = await openImage(poster)
+    .resize({ width: THUMBNAIL_MAX_SIDE, height: THUMBNAIL_MAX_SIDE, fit: "inside", withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer({ resolveWithObject: true })
+    .catch(explainPixelLimit);
+  return { data, width: info.width, height: info.height, contentType: "image/webp" };
 }

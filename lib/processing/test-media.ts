@@ -5,6 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
+import sharp from "sharp";
 import { ensureDebianPackages } from "@/scripts/stack/provision";
 
 const execFileAsync = promisify(execFile);
@@ -80,4 +81,12 @@ export async function serveFolder(dir: string): Promise<{ url: string; requests:
 export function eicar(): Buffer {
   const reversed = "*H+H$!ELIF-TSET-SURIVITNA-DRADNATS-RACIE$}7)CC7)^P(45XZP\\4[PA@%P!O5X";
   return Buffer.from([...reversed].reverse().join(""), "latin1");
+}
+
+/**
+ * A decompression bomb: a black 16000×16000 PNG (256 megapixels, gigabytes once decoded) that
+ * compresses to well under a megabyte. Takes a few seconds to make.
+ */
+export function makePixelBomb(width = 16000, height = 16000): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: "#000" } }).png().toBuffer();
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { execFile } from "node:child_process";
-import sharp from "sharp";
+import { openImage } from "./image";
 
 export interface VideoProbe {
   /** Absent when the container does not say (e.g. a WebM recorded live). */
@@ -118,7 +118,7 @@ export async function extractPosterFrame(source: string, options: VideoToolOptio
   // A duration-less file may be shorter than the guess: seeking past the end yields no frame.
   if (png.length === 0 && at > 0) png = await grabFrame(source, 0, timeoutMs);
   if (png.length === 0) throw new Error("The video has no frame that could be decoded.");
-  return sharp(png).webp({ quality: 82 }).toBuffer();
+  return openImage(png).webp({ quality: 82 }).toBuffer();
 }
 
 function grabFrame(source: string, atSeconds: number, timeoutMs: number): Promise<Buffer> {

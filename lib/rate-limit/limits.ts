@@ -5,7 +5,7 @@ import { rateLimits } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 
-export type LimitKind = "api" | "upload" | "signIn" | "signInIp";
+export type LimitKind = "api" | "upload" | "signIn" | "signInIp" | "conversion";
 
 const globalForLimits = globalThis as unknown as { framevaultLimiters?: Record<LimitKind, RateLimiterDrizzle> };
 
@@ -20,6 +20,8 @@ function limiters(): Record<LimitKind, RateLimiterDrizzle> {
       // Keyed on the account alone, so no choice of address or header buys more guesses at one password.
       signIn: make("signin-account", e.RATE_LIMIT_SIGNIN_PER_15_MINUTES, 15 * 60),
       signInIp: make("signin-ip", e.RATE_LIMIT_SIGNIN_IP_PER_15_MINUTES, 15 * 60),
+      // Format conversions that miss the cache: each decodes and re-encodes a whole image.
+      conversion: make("conversion", e.RATE_LIMIT_CONVERSION_PER_MINUTE, 60),
     };
   }
   return globalForLimits.framevaultLimiters;

@@ -1,5 +1,5 @@
 // GET /api/v1/files/{id}/download — stream the file (Range, ETag/304, safe Content-Disposition), a
-// processing variant (`variant=`) or a cached format conversion (`format=`, `quality=`)
+// processing variant (`variant=`) or a cached format conversion (`format=`, `quality=` 50, 75 or 90)
 import { withApi } from "@/lib/api/with-api";
 import { openFileDownload } from "@/lib/files/download";
 import { openVariantDownload } from "@/lib/files/variants";

@@ -1,0 +1,2 @@
+/** See content-length.mjs. */
+export declare const CONTENT_LENGTH_HEADER: "x-framevault-content-length";
