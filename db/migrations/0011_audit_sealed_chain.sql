@@ -18,7 +18,6 @@ BEGIN
      WHERE hash IS DISTINCT FROM expected OR prev_hash IS DISTINCT FROM real_prev
      ORDER BY seq LIMIT 1;
     SELECT hash INTO head FROM audit_events ORDER BY seq DESC LIMIT 1;
-    DROP TRIGGER audit_events_chain ON audit_events;
     INSERT INTO audit_events (actor_type, actor_id, action, outcome, details)
     VALUES ('system', 'system:migration', 'audit.legacy_chain_checked',
             CASE WHEN broken IS NULL THEN 'success' ELSE 'failure' END,
