@@ -63,7 +63,8 @@ export const processUploadedFile = inngest.createFunction(
       const kind = type.kind;
       const info = await tracked("extract-metadata", () => extractStoredMediaInfo(processing, { fileId, versionId, kind }));
       if ("ok" in info) return finish("rejected", info.reason);
-      await tracked("make-variants", () => makeStoredVariants(processing, { fileId, versionId, kind, info }));
+      const variants = await tracked("make-variants", () => makeStoredVariants(processing, { fileId, versionId, kind, info }));
+      if ("ok" in variants) return finish("rejected", variants.reason);
     }
     return finish("ready");
   },

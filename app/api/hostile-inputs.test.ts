@@ -304,8 +304,14 @@ describe("hostile inputs", () => {
   it("get a 4xx in the envelope, leave nothing behind, and never stop the server", async () => {
     const jpeg = await makeJpeg(64, 48);
     const cases = [...jsonRouteCases(), ...idRouteCases(), ...queryCases(), ...downloadCases(), ...apiUploadCases(jpeg), ...browserUploadCases(), ...apiKeyCases()];
+    let orphans = (await footprint(users[0].id)).orphanObjects;
     for (const [i, c] of cases.entries()) {
       await send(c);
+      if (c.path.includes("upload")) {
+        const now = (await footprint(users[0].id)).orphanObjects;
+        if (now !== orphans) outcomes.push({ name: `${c.name} (storage)`, status: 0, ok: false, detail: `left ${now - orphans} object(s) no row owns` });
+        orphans = now;
+      }
       if (i % 25 === 0) expect(await stillAnswering(), `server stopped answering after "${c.name}"`).toBe(true);
     }
 

@@ -60,7 +60,8 @@ describe("JSON bodies", () => {
     const huge = JSON.stringify({ email: "x@example.com", name: "x".repeat(5 * MiB), password: "long-enough-1" });
     const declared = await admin.json("/api/v1/users", { method: "POST", headers: { "content-type": "application/json" }, body: huge });
     expect(declared).toMatchObject({ status: 413, body: { error: { code: "payload_too_large" } } });
-    expect(declared.headers.get("connection")).toBe("close");
+    // Small enough to read to its end: the connection stays usable.
+    expect(declared.headers.get("connection")).not.toBe("close");
 
     // Streamed without a length: the server counts bytes and stops at the limit.
     const bytes = new TextEncoder().encode(huge);

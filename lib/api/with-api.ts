@@ -58,6 +58,10 @@ export function errorResponse(err: unknown, requestId: string): Response {
 }
 
 const JSON_LIMIT_BYTES = 1024 * 1024;
+/** How much of an oversized JSON body is read and discarded before the connection is cut. */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+const DRAIN_DEADLINE_MS = 2000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * Reads a JSON body of at most 1 MiB, counting bytes as they arrive and stopping at the limit, so a huge
@@ -68,24 +72,33 @@ const JSON_LIMIT_BYTES = 1024 * 1024;
 export async function readJson(req: Request): Promise<unknown> {
   const type = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw unsupportedMediaType("Send the body as Content-Type: application/json.");
-  // The rest of the body is never read, so the connection cannot carry another request: say so.
-  const tooLarge = () => new ApiError(413, "payload_too_large", "JSON body is larger than 1 MiB.", { Connection: "close" });
-  if (Number(req.headers.get("content-length") ?? 0) > JSON_LIMIT_BYTES) throw tooLarge();
+  const tooLarge = (drained: boolean) =>
+    // An undrained body leaves the connection unable to carry another request: say so.
+    new ApiError(413, "payload_too_large", "JSON body is larger than 1 MiB.", drained ? {} : { Connection: "close" });
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > DRAIN_LIMIT_BYTES) throw tooLarge(false);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
     const reader = req.body.getReader();
+    let drainUntil = 0;
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > JSON_LIMIT_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
+      // Past the limit nothing is kept. A moderately oversized body is read to its end and thrown away,
+      // so the client, still sending, gets the 413 rather than a reset connection; a larger or stalled one
+      // is cut off.
+      const next = drainUntil ? await Promise.race([reader.read(), sleep(drainUntil - Date.now()).then(() => null)]) : await reader.read();
+      if (next?.done) break;
+      if (!next || size + next.value.byteLength > DRAIN_LIMIT_BYTES) {
+        // Not awaited: cancelling a stalled body can wait for the read the client never completes.
+        void reader.cancel().catch(() => {});
+        throw tooLarge(false);
       }
-      chunks.push(value);
+      size += next.value.byteLength;
+      if (size <= JSON_LIMIT_BYTES) chunks.push(next.value);
+      else drainUntil ||= Date.now() + DRAIN_DEADLINE_MS;
     }
   }
+  if (size > JSON_LIMIT_BYTES) throw tooLarge(true);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));

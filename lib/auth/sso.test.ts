@@ -57,7 +57,7 @@ describe("SSO sign-in decisions", () => {
       expect(await accountForSsoSignIn(a, any)).toEqual({ refused: "privileged_account" });
       expect(await links(a.subject)).toHaveLength(0);
     }
-    const [row] = await testSql()`select outcome, details from audit_events where action = 'auth.sign_in' and details->>'reason' = 'privileged_account' order by seq desc limit 1`;
+    const [row] = await testSql()`select outcome, details from audit_events where action = 'auth.sign_in' and details->>'reason' = 'privileged_account' order by id desc limit 1`;
     expect(row).toMatchObject({ outcome: "denied", details: { via: "oidc", reason: "privileged_account" } });
   });
 

@@ -92,20 +92,26 @@ function parseAndStore(req: Request, objectKey: string, fields: Record<string, s
       return;
     }
     let upload: Promise<StreamedFile> | undefined;
+    let fileStream: Readable | undefined;
     let failed = false;
+    // A refusal that comes while the file is still streaming (a second file part, a malformed rest of the
+    // form) stops that stream and answers only once its object is gone: nothing is left behind.
     const fail = (err: unknown) => {
       if (failed) return;
       failed = true;
-      reject(err);
+      if (!upload) return reject(err);
+      fileStream?.destroy(new Error("upload refused"));
+      upload.then(() => deleteObjectQuietly(objectKey), () => deleteObjectQuietly(objectKey)).finally(() => reject(err));
     };
     parser.on("field", (name, value, info) => {
       if (info.valueTruncated) return fail(badRequest(`Field "${name}" is too long.`, "field_too_long"));
       (fields[name] ??= []).push(value);
     });
     parser.on("file", (name, stream, info) => {
-      if (name !== "file" || upload) {
+      // After a refusal busboy goes on parsing the rest of the body: its file parts are drained, never stored.
+      if (failed || name !== "file" || upload) {
         stream.resume();
-        if (name === "file") fail(badRequest("Send one file per request.", "too_many_files"));
+        if (!failed && name === "file") fail(badRequest("Send one file per request.", "too_many_files"));
         return;
       }
       let filename: string;
@@ -117,6 +123,7 @@ function parseAndStore(req: Request, objectKey: string, fields: Record<string, s
         stream.resume();
         return fail(err);
       }
+      fileStream = stream;
       upload = streamToBucket(stream, objectKey, mimeType, max).then((r) => ({ ...r, filename, mimeType }));
       upload.catch(fail);
     });

@@ -12,9 +12,9 @@ export type MediaKind = "image" | "video";
 
 /**
  * Reads EXIF (images) or ffprobe facts (video) and keeps them on the file; the capture time becomes
- * the file's `capturedAt`. Content that passed the type and virus checks but cannot be decoded is not
- * an error worth retrying: it is recorded as unreadable and the file is served without a preview. An
- * image over the pixel limit is refused (`ok: false`): nothing could ever make its previews.
+ * the file's `capturedAt`. Content that passed the type and virus checks but cannot be decoded (a
+ * truncated JPEG, an MP4 without its index) or an image over the pixel limit is refused (`ok: false`,
+ * the file ends rejected with the reason): no player could show it and retrying cannot help.
  */
 export async function extractStoredMediaInfo(
   _ctx: ServiceContext,
@@ -36,6 +36,7 @@ export async function extractStoredMediaInfo(
       (err: Error) => ({ kind, unreadable: firstLine(err.message) }),
     );
   }
+  if (info.unreadable) return { ok: false, reason: `The ${kind} cannot be decoded: ${info.unreadable}` };
   await getDb()
     .update(files)
     .set({ mediaInfo: info, ...(info.capturedAt ? { capturedAt: new Date(info.capturedAt) } : {}), updatedAt: new Date() })
@@ -50,15 +51,18 @@ export async function extractStoredMediaInfo(
 export async function makeStoredVariants(
   _ctx: ServiceContext,
   input: { fileId: string; versionId: string; kind: MediaKind; info: MediaInfo },
-): Promise<string[]> {
+): Promise<string[] | { ok: false; reason: string }> {
   const { fileId, versionId, kind, info } = input;
-  if (info.unreadable) return [];
   const found = await loadVersion(fileId, versionId);
   if (!found) throw new Error("The file version no longer exists.");
   const key = found.version.objectKey;
   const made: { name: string; data: Buffer; width: number; height: number }[] = [];
   if (kind === "image") {
-    const { thumbnail, preview } = await makeImageVariants(await readObjectWhole(key));
+    // Headers can be whole while the pixels are not (a truncated JPEG): only decoding finds out.
+    const bytes = await readObjectWhole(key);
+    const rendered = await makeImageVariants(bytes).catch((err: Error) => err);
+    if (rendered instanceof Error) return { ok: false, reason: `The image cannot be decoded: ${firstLine(rendered.message)}` };
+    const { thumbnail, preview } = rendered;
     made.push({ name: "thumbnail", ...thumbnail }, { name: "preview", ...preview });
   } else {
     const poster = await extractPosterFrame(await presignedReadUrl(key), { durationSeconds: info.durationSeconds });
