@@ -6,17 +6,9 @@ import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/components/ui/api";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { ApiAuditEvent } from "@/lib/audit/query";
+import type { AuditVerification as Verification } from "@/lib/audit/verify";
 
 interface Page { events: ApiAuditEvent[]; nextCursor: string | null }
-interface Verification {
-  valid: boolean;
-  checked: number;
-  unsealed: number;
-  checkpoints: number;
-  firstBrokenId?: number;
-  firstBrokenSeq?: number;
-  reason?: "altered" | "missing" | "truncated" | "rewritten" | "forged_checkpoint";
-}
 
 const REASONS: Record<NonNullable<Verification["reason"]>, string> = {
   altered: "an event or its seal was changed after it was written",

@@ -1,25 +1,12 @@
 import { randomBytes, randomUUID, scryptSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { BASE_URL, newUser, signIn } from "@/scripts/testing/client";
+import { newUser, signIn, signInAttempt } from "@/scripts/testing/client";
 import { testSql } from "@/scripts/testing/backends";
 
 const LIMIT = Number(process.env.RATE_LIMIT_SIGNIN_PER_15_MINUTES);
 const randomIp = () => Array.from({ length: 4 }, () => 1 + Math.floor(Math.random() * 254)).join(".");
 
-/** One credentials sign-in through Auth.js; returns where it redirects ("…code=rate_limited" when refused). */
-async function attempt(email: string, password: string, extraHeaders: Record<string, string> = {}): Promise<string> {
-  const csrf = await fetch(`${BASE_URL}/api/auth/csrf`);
-  const { csrfToken } = await csrf.json();
-  const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const res = await fetch(`${BASE_URL}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie, ...extraHeaders },
-    body: new URLSearchParams({ csrfToken, email, password }),
-  });
-  const signedIn = res.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token="));
-  return signedIn ? "signed-in" : (res.headers.get("location") ?? "");
-}
+const attempt = signInAttempt;
 
 const failures = async (email: string) =>
   (await testSql()`select count(*)::int as n from audit_events where action = 'auth.sign_in' and outcome = 'failure' and details->>'email' = ${email}`)[0].n;

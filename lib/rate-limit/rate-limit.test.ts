@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_URL, newUser } from "@/scripts/testing/client";
+import { newUser, signInAttempt } from "@/scripts/testing/client";
 import { testSql } from "@/scripts/testing/backends";
 
 describe("rate limits", () => {
@@ -26,18 +26,7 @@ describe("rate limits", () => {
   it("limit sign-in attempts per account and address, and audit the refusals", async () => {
     const victim = await newUser();
     const limit = Number(process.env.RATE_LIMIT_SIGNIN_PER_15_MINUTES);
-    const attempt = async (password: string) => {
-      const csrf = await fetch(`${BASE_URL}/api/auth/csrf`);
-      const { csrfToken } = await csrf.json();
-      const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-      const res = await fetch(`${BASE_URL}/api/auth/callback/credentials`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-        body: new URLSearchParams({ csrfToken, email: victim.email, password }),
-      });
-      return res.headers.get("location") ?? "";
-    };
+    const attempt = (password: string) => signInAttempt(victim.email, password);
     for (let i = 0; i < limit; i++) expect(await attempt("wrong")).not.toContain("rate_limited");
     const refused = await attempt(victim.password);
     expect(refused).toContain("code=rate_limited");

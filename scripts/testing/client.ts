@@ -49,6 +49,23 @@ export function sessionFromCookie(cookie: string, base = BASE_URL): Session {
   };
 }
 
+/**
+ * One credentials sign-in attempt through Auth.js, as a browser form would make it: "signed-in", or where
+ * it redirects ("…code=rate_limited" when refused).
+ */
+export async function signInAttempt(email: string, password: string, extraHeaders: Record<string, string> = {}, base = BASE_URL): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesFrom(csrf).join("; "), ...extraHeaders },
+    body: new URLSearchParams({ csrfToken, email, password }),
+  });
+  const signedIn = cookiesFrom(res).some((c) => c.startsWith("authjs.session-token="));
+  return signedIn ? "signed-in" : (res.headers.get("location") ?? "");
+}
+
 export const anonymous: Session = sessionFromCookie("");
 
 let adminSession: Promise<Session> | undefined;
