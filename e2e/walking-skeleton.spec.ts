@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
+import { fakeJpeg } from "../scripts/testing/fixtures";
 
 const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL!, password: process.env.FRAMEVAULT_ADMIN_PASSWORD! };
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -42,8 +43,7 @@ test("admin signs in and creates users", async ({ page }) => {
 
 test("a user uploads, browses, downloads and deletes; another user cannot see or fetch the files", async ({ page }, testInfo) => {
   const bigPath = testInfo.outputPath("camera-clip-still.jpg");
-  const big = randomBytes(12 * 1024 * 1024);
-  big.set([0xff, 0xd8, 0xff], 0);
+  const big = fakeJpeg(12 * 1024 * 1024);
   await writeFile(bigPath, big);
   const smallPath = testInfo.outputPath("lobby-snapshot.png");
   const small = await sharp({ create: { width: 480, height: 320, channels: 3, background: { r: 40, g: 90, b: 200 } } }).png().toBuffer();
