@@ -1,17 +1,9 @@
-// Runs once when the server process starts (Next.js calls register() from app.prepare(), before the first
-// request): a production start on development secrets or credentials ends here, with one line saying
-// what to set, instead of signing sessions with a key that is in the source. Then the audit sealer starts.
+// Next.js calls register() once when a server process starts. Everything it does needs Node.js, and sits in
+// instrumentation-node.ts behind this exact check: the bundler drops that import from the edge build only
+// when it stands inside `if (process.env.NEXT_RUNTIME === "nodejs")` (NEXT_RUNTIME is Next.js's own marker).
 export async function register() {
-  // NEXT_RUNTIME and NEXT_PHASE are Next.js's own markers, not configuration: `next build` also loads this
-  // file, and must not need the runtime secrets.
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const { env } = await import("./lib/env");
-  try {
-    env();
-  } catch (err) {
-    console.error((err as Error).message);
-    process.exit(1);
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { registerNodeServer } = await import("./instrumentation-node");
+    await registerNodeServer();
   }
-  const { startAuditSealer } = await import("./lib/audit/sealer");
-  startAuditSealer();
 }
