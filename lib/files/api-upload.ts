@@ -70,8 +70,16 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
     return toUploadResponse(file);
   } catch (err) {
     if (stored) await deleteObjectQuietly(objectKey);
-    throw err;
+    throw closingConnection(err);
   }
+}
+
+/**
+ * A refusal can come while the client is still sending the body; the connection then holds unread bytes
+ * and cannot carry another request, so the response says so (a client that reused it got ECONNRESET).
+ */
+function closingConnection(err: unknown): unknown {
+  return err instanceof ApiError ? new ApiError(err.status, err.code, err.message, { ...err.headers, Connection: "close" }) : err;
 }
 
 function parseAndStore(req: Request, objectKey: string, fields: Record<string, string[]>): Promise<StreamedFile> {
