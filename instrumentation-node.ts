@@ -5,8 +5,10 @@ export async function registerNodeServer() {
   // NEXT_PHASE is Next.js's own marker: `next build` also loads this file and must not need the runtime secrets.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { env } = await import("./lib/env");
+  const { trustedProxies } = await import("./lib/api/request-info");
   try {
     env();
+    trustedProxies();
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);

@@ -3,10 +3,8 @@
 // clients). The download route sends the length in an internal header; it is restored here.
 import { createServer } from "node:http";
 import next from "next";
-import { CONTENT_LENGTH_HEADER } from "./lib/api/content-length.mjs";
+import { CONTENT_LENGTH_HEADER, SOCKET_ADDRESS_HEADER } from "./lib/api/internal-headers.mjs";
 
-// Route handlers cannot see the socket; the app reads the peer address from this header (lib/api/request-info.ts).
-const SOCKET_ADDRESS_HEADER = "x-framevault-socket-address";
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");

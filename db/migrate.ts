@@ -5,7 +5,7 @@ import postgres from "postgres";
 
 const migrationsFolder = path.join(path.dirname(new URL(import.meta.url).pathname), "migrations");
 
-/** The role the app runs as (created NOLOGIN by migration 0009, granted no ownership). */
+/** The role the app runs as (created NOLOGIN by migration 0012_app_role, granted no ownership). */
 export const APP_ROLE = "framevault_app";
 
 /** Applies the generated drizzle-kit migrations as the owner role; safe to run on every start. */

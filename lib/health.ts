@@ -3,7 +3,7 @@ import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { sql } from "drizzle-orm";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb } from "@/db/client";
-import { ApiError } from "@/lib/api/errors";
+import { tooMany } from "@/lib/rate-limit/limits";
 import { env } from "@/lib/env";
 import { pingClamd } from "@/lib/processing/clamav";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
@@ -123,7 +123,6 @@ export async function enforceHealthRateLimit(ip: string | null): Promise<void> {
     await limiter.consume(ip);
   } catch (err) {
     if (!(err instanceof RateLimiterRes)) throw err;
-    const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-    throw new ApiError(429, "rate_limited", `Too many requests; try again in ${seconds} s.`, { "Retry-After": String(seconds) });
+    throw tooMany(err.msBeforeNext);
   }
 }

@@ -64,7 +64,7 @@ console.log(
     `  Health:     ${appUrl}/api/health/ready (live: /api/health/live)`,
     `  Admin:      ${saved?.email ?? stack.admin.email}`,
     `  Password:   ${stack.admin.password ?? saved?.password ?? "(unchanged; set ADMIN_PASSWORD to reset it)"}`,
-    `  Database:   ${stack.env.DATABASE_URL ?? "from DATABASE_URL"}`,
+    `  Database:   ${stack.env.DATABASE_URL ? withoutPassword(stack.env.DATABASE_URL) : "from DATABASE_URL"}`,
     ...(stack.postgresDir ? [`  DB files:   ${stack.postgresDir}`] : []),
     `  S3:         ${stack.env.S3_ENDPOINT ?? process.env.S3_ENDPOINT} (${stack.s3.kind})`,
     `  Workflows:  ${stack.runner ? `local runner at ${stack.runner.url}` : `Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}`}`,
@@ -74,3 +74,10 @@ console.log(
     "",
   ].join("\n"),
 );
+
+/** The app role's password is new at every start and only for the app: the banner shows where, not how. */
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}

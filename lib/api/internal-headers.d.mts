@@ -1,2 +1,3 @@
-/** See content-length.mjs. */
+/** See internal-headers.mjs. */
 export declare const CONTENT_LENGTH_HEADER: "x-framevault-content-length";
+export declare const SOCKET_ADDRESS_HEADER: "x-framevault-socket-address";

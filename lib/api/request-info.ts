@@ -2,12 +2,9 @@ import { randomUUID } from "node:crypto";
 import { BlockList, isIP } from "node:net";
 import type { RequestInfo } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
+import { SOCKET_ADDRESS_HEADER } from "./internal-headers.mjs";
 
-/**
- * The TCP peer's address, set by server.mjs from `req.socket.remoteAddress` after deleting any copy the
- * client sent: route handlers cannot see the socket, and a client must not be able to name it.
- */
-export const SOCKET_ADDRESS_HEADER = "x-framevault-socket-address";
+export { SOCKET_ADDRESS_HEADER };
 
 function normalise(address: string): string | null {
   const bare = address.trim().replace(/^\[(.*)\]$/, "$1");
@@ -16,7 +13,7 @@ function normalise(address: string): string | null {
   return isIP(ip) ? ip : null;
 }
 
-/** A matcher for `TRUSTED_PROXIES` entries (addresses or CIDRs); a malformed entry fails loudly at first use. */
+/** A matcher for `TRUSTED_PROXIES` entries (addresses or CIDRs); a malformed entry fails loudly. */
 export function trustedProxyMatcher(entries: readonly string[]): (ip: string) => boolean {
   if (entries.length === 0) return () => false;
   const list = new BlockList();
@@ -54,11 +51,16 @@ export function clientAddress(headers: Headers, isTrusted: (ip: string) => boole
 
 const globalForProxies = globalThis as unknown as { framevaultTrustedProxy?: (ip: string) => boolean };
 
+/** The configured proxies' matcher, built once; the server builds it at start so a bad entry stops it there. */
+export function trustedProxies(): (ip: string) => boolean {
+  globalForProxies.framevaultTrustedProxy ??= trustedProxyMatcher(env().TRUSTED_PROXIES);
+  return globalForProxies.framevaultTrustedProxy;
+}
+
 export function requestInfo(source: Request | Headers): RequestInfo {
   const headers = source instanceof Headers ? source : source.headers;
-  globalForProxies.framevaultTrustedProxy ??= trustedProxyMatcher(env().TRUSTED_PROXIES);
   return {
-    ip: clientAddress(headers, globalForProxies.framevaultTrustedProxy),
+    ip: clientAddress(headers, trustedProxies()),
     userAgent: headers.get("user-agent"),
     requestId: headers.get("x-request-id") ?? randomUUID(),
   };

@@ -61,7 +61,7 @@ const JSON_LIMIT_BYTES = 1024 * 1024;
 /** How much of an oversized JSON body is read and discarded before the connection is cut. */
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 const DRAIN_DEADLINE_MS = 2000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 
 /**
  * Reads a JSON body of at most 1 MiB, counting bytes as they arrive and stopping at the limit, so a huge
@@ -86,7 +86,7 @@ export async function readJson(req: Request): Promise<unknown> {
       // Past the limit nothing is kept. A moderately oversized body is read to its end and thrown away,
       // so the client, still sending, gets the 413 rather than a reset connection; a larger or stalled one
       // is cut off.
-      const next = drainUntil ? await Promise.race([reader.read(), sleep(drainUntil - Date.now()).then(() => null)]) : await reader.read();
+      const next = drainUntil ? await readBefore(reader, drainUntil) : await reader.read();
       if (next?.done) break;
       if (!next || size + next.value.byteLength > DRAIN_LIMIT_BYTES) {
         // Not awaited: cancelling a stalled body can wait for the read the client never completes.
@@ -106,4 +106,15 @@ export async function readJson(req: Request): Promise<unknown> {
     throw new ApiError(400, "invalid_json", "The request body is not valid UTF-8.");
   }
   return parseClientJson(text);
+}
+
+/** The next chunk, or null once `deadline` (epoch ms) passes first; the timer never outlives the read. */
+async function readBefore(reader: ReadableStreamDefaultReader<Uint8Array>, deadline: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([reader.read(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

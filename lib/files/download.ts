@@ -3,7 +3,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files } from "@/db/schema";
-import { CONTENT_LENGTH_HEADER } from "@/lib/api/content-length.mjs";
+import { CONTENT_LENGTH_HEADER } from "@/lib/api/internal-headers.mjs";
 import { ApiError } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";

@@ -1,7 +1,7 @@
 import "server-only";
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import { getDb } from "@/db/client";
-import { CONTENT_LENGTH_HEADER } from "@/lib/api/content-length.mjs";
+import { CONTENT_LENGTH_HEADER } from "@/lib/api/internal-headers.mjs";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";

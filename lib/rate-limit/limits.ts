@@ -27,7 +27,8 @@ function limiters(): Record<LimitKind, RateLimiterDrizzle> {
   return globalForLimits.framevaultLimiters;
 }
 
-function tooMany(msBeforeNext: number): ApiError {
+/** The 429 every limit answers with, `Retry-After` in whole seconds. */
+export function tooMany(msBeforeNext: number): ApiError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new ApiError(429, "rate_limited", `Too many requests; try again in ${seconds} s.`, { "Retry-After": String(seconds) });
 }
