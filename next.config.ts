@@ -1,5 +1,5 @@
-import os from "node:os";
 import type { NextConfig } from "next";
+import { machineAddresses } from "./scripts/stack/addresses";
 
 /**
  * Hosts that may load the dev server's own resources (scripts, the hot-reload socket): Next.js allows
@@ -9,13 +9,9 @@ import type { NextConfig } from "next";
  */
 function devHosts(): string[] {
   const hostOf = (value: string) => (value.includes("://") ? new URL(value).hostname : value.trim().toLowerCase());
-  const interfaces = Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i) => i && !i.internal && !i.address.startsWith("fe80:"))
-    .map((i) => (i!.family === "IPv6" ? `[${i!.address}]` : i!.address));
   const extra = (process.env.DEV_ALLOWED_ORIGINS ?? "").split(",").filter((v) => v.trim());
   const appHost = process.env.APP_URL ? [hostOf(process.env.APP_URL)] : [];
-  return [...new Set(["localhost", "127.0.0.1", "[::1]", ...appHost, ...interfaces, ...extra.map(hostOf)])];
+  return [...new Set(["localhost", "127.0.0.1", "[::1]", ...appHost, ...machineAddresses(), ...extra.map(hostOf)])];
 }
 
 const nextConfig: NextConfig = {

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nextEnv from "@next/env";
 import { startStack } from "./stack";
-import { httpAnswers, machineAddresses, waitUntil } from "./stack/proc";
+import { machineAddresses } from "./stack/addresses";
+import { httpAnswers, waitUntil } from "./stack/proc";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data");

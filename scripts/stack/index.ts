@@ -8,7 +8,8 @@ import { ensureMediaBucket, makeS3Client } from "./bucket";
 import { startClamd } from "./clamd";
 import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
 import { startEmbeddedPostgres } from "./postgres";
-import { machineAddresses, portIsFree } from "./proc";
+import { machineAddresses } from "./addresses";
+import { portIsFree } from "./proc";
 import { ensureDebianPackages } from "./provision";
 import { startS3rver } from "./s3rver";
 

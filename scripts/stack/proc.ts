@@ -2,7 +2,6 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 
 export function onPath(bin: string): boolean {
@@ -154,12 +153,4 @@ export function lockFile(file: string): number {
   fs.ftruncateSync(fd, 0);
   fs.writeSync(fd, String(process.pid), 0);
   return fd;
-}
-
-/** This machine's non-loopback addresses, as they appear in a URL's host ([…] for IPv6; link-local left out). */
-export function machineAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal && !i.address.startsWith("fe80:"))
-    .map((i) => (i.family === "IPv6" ? `[${i.address}]` : i.address));
 }

@@ -79,21 +79,24 @@ describe("upload sweep", () => {
     expect(await bucketKeys(created.key)).toEqual([]);
   });
 
-  it("deletes an expired single upload's object", async () => {
-    const bytes = fakeJpeg(4096);
-    const created = await start(carol.session, "late.jpg", bytes.length);
+  /** Reserves a single-PUT upload of `size` bytes for carol and PUTs them through its presigned URL. */
+  async function putSingle(name: string, size: number) {
+    const bytes = fakeJpeg(size);
+    const created = await start(carol.session, name, bytes.length);
     const put = await sign(carol.session, { method: "PUT", key: created.key });
     expect((await fetch(put.url, { method: "PUT", body: new Uint8Array(bytes), headers: put.headers })).status).toBe(200);
+    return { created, bytes, put };
+  }
+
+  it("deletes an expired single upload's object", async () => {
+    const { created } = await putSingle("late.jpg", 4096);
     await expireNow(created.uploadId);
     await expireUploadSessions();
     expect(await bucketKeys(created.key)).toEqual([]);
   });
 
   it("deletes bytes written through a URL after its session completed, and keeps what files own", async () => {
-    const bytes = fakeJpeg(8192);
-    const created = await start(carol.session, "done.jpg", bytes.length);
-    const put = await sign(carol.session, { method: "PUT", key: created.key });
-    expect((await fetch(put.url, { method: "PUT", body: new Uint8Array(bytes), headers: put.headers })).status).toBe(200);
+    const { created, bytes, put } = await putSingle("done.jpg", 8192);
     const done = await carol.session.json(`/api/uploads/${created.uploadId}/complete`, { method: "POST" });
     expect(done.status).toBe(200);
     await waitUntilProcessed(done.body.fileId);
