@@ -75,6 +75,12 @@ const schema = z.object({
   /** A browser upload not completed within this is expired by the sweep (object, multipart upload, quota). */
   UPLOAD_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
   TRASH_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /**
+   * How long an app instance trusts what it read about an API key (revoked, expired, owner disabled or
+   * demoted, scopes): a change made on another instance applies here within this many seconds (on the
+   * instance that made it, at once). 0 reads the key on every request.
+   */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   RATE_LIMIT_UPLOAD_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_SIGNIN_PER_15_MINUTES: z.coerce.number().int().positive().default(10),

@@ -55,6 +55,8 @@ const appEnv: Record<string, string> = {
   // Every test request comes from 127.0.0.1 (forwarded headers are not trusted), so the per-address
   // ceiling of the API limit would be shared by the whole suite.
   RATE_LIMIT_API_PER_MINUTE: "100000",
+  // Short, so the revocation test (app/api/v1/api-keys/revocation.test.ts) waits little for a change to spread.
+  API_KEY_CACHE_SECONDS: "2",
   NODE_ENV: "production",
   // Test-only fault injection (see lib/env.ts): files named so fail their virus-scan step twice, or always.
   FRAMEVAULT_FAULTS: "fault-twice-:virus-scan:2,fault-always-:virus-scan:always",

@@ -7,3 +7,4 @@ export * from "./api-keys";
 export * from "./rate-limits";
 export * from "./webhooks";
 export * from "./processing";
+export * from "./owner-usage";

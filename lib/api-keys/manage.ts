@@ -7,6 +7,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { actorHas, owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { roleMayGrantScope, type ApiKeyScope } from "@/lib/auth/permissions";
 import type { CreateApiKeyInput } from "./schemas";
+import { forgetApiKey } from "./cache";
 import { generateApiKeySecret } from "./secret";
 
 export function toPublicApiKey(k: ApiKey & { ownerEmail?: string | null }) {
@@ -67,10 +68,14 @@ export async function listApiKeys(ctx: ServiceContext) {
   return { apiKeys: rows.map((r) => toPublicApiKey({ ...r.key, ownerEmail: r.ownerEmail })) };
 }
 
+/**
+ * Revokes a key. This instance forgets what it cached about the key once the change is committed, so it
+ * refuses the key from the next request; other instances do within `API_KEY_CACHE_SECONDS`.
+ */
 export async function revokeApiKey(ctx: ServiceContext, keyId: string) {
   const self = owningUserId(ctx.actor);
   const all = actorHas(ctx.actor, "api_keys.manage_all");
-  return getDb().transaction(async (tx) => {
+  const revoked = await getDb().transaction(async (tx) => {
     const [key] = await tx
       .select()
       .from(apiKeys)
@@ -84,4 +89,6 @@ export async function revokeApiKey(ctx: ServiceContext, keyId: string) {
     }
     return toPublicApiKey({ ...key, revokedAt });
   });
+  forgetApiKey(revoked.prefix);
+  return revoked;
 }

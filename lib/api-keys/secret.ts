@@ -17,6 +17,8 @@ export function apiKeyPrefixOf(secret: string): string | null {
   return PREFIX_RE.exec(secret)?.[1] ?? null;
 }
 
-export function secretMatches(secret: string, storedHash: string): boolean {
-  return timingSafeEqual(Buffer.from(hashApiKeySecret(secret), "hex"), Buffer.from(storedHash, "hex"));
+/** Whether `secret` hashes to the stored SHA-256 (raw bytes), compared in constant time. */
+export function hashMatches(secret: string, storedHash: Buffer): boolean {
+  const presented = createHash("sha256").update(secret).digest();
+  return presented.length === storedHash.length && timingSafeEqual(presented, storedHash);
 }

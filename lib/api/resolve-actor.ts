@@ -10,6 +10,6 @@ import { sessionUser } from "@/lib/auth/session-user";
 export async function resolveActor(headers: Headers, info: RequestInfo): Promise<Actor | null> {
   const authorization = headers.get("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) return authenticateApiKey(authorization.slice(7).trim(), info);
-  const user = await sessionUser();
+  const user = await sessionUser(headers);
   return user ? { type: "user", userId: user.id, role: user.role, email: user.email } : null;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, z } from "zod";
 import { actorHas, actorId, type Actor, type ServiceContext } from "@/lib/auth/actor";
-import { enforceRateLimit } from "@/lib/rate-limit/limits";
+import { enforceRateLimits } from "@/lib/rate-limit/limits";
 import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
 import { ApiError, errorBody, forbidden, unauthorized, unsupportedMediaType } from "./errors";
@@ -30,9 +30,10 @@ export function withApi<P = Record<string, never>>(
       const actor = await resolveActor(req.headers, info);
       if (!actor) throw unauthorized();
       if (actor.type === "user") assertSameOriginForCookieWrite(req.method, req.headers);
-      // Per actor, so one busy camera or user never slows down another; per address as a ceiling.
-      await enforceRateLimit("api", [`actor:${actorId(actor)}`, info.ip && `ip:${info.ip}`]);
-      if (opts.rateLimit === "upload") await enforceRateLimit("upload", [`actor:${actorId(actor)}`]);
+      // Per actor, so one busy camera or user never slows down another; per address as a ceiling. All of
+      // a request's counters are taken in one statement.
+      const id = `actor:${actorId(actor)}`;
+      await enforceRateLimits([["api", id], ["api", info.ip && `ip:${info.ip}`], ...(opts.rateLimit === "upload" ? [["upload", id] as const] : [])]);
       if (opts.permission && !actorHas(actor, opts.permission)) throw forbidden();
       const result = await handler({ req, ctx: { actor, request: info }, params: await route.params });
       response = result instanceof Response ? result : NextResponse.json(result);

@@ -27,8 +27,11 @@ export interface AuditInput {
   coalesce?: { withinSeconds: number; match?: Record<string, unknown> };
 }
 
-/** One row in the caller's transaction; no lock and no hash here: the sealer chains it seconds later. */
-export async function recordAuditEvent(ctx: AuditContext, input: AuditInput): Promise<void> {
+/**
+ * One row in the caller's transaction; no lock and no hash here: the sealer chains it seconds later.
+ * Says whether a row was written (false when coalesced into a recent one).
+ */
+export async function recordAuditEvent(ctx: AuditContext, input: AuditInput): Promise<boolean> {
   const row = {
     actorType: ctx.actor?.type ?? "anonymous",
     actorId: ctx.actor ? actorId(ctx.actor) : null,
@@ -39,8 +42,9 @@ export async function recordAuditEvent(ctx: AuditContext, input: AuditInput): Pr
     userAgent: ctx.request?.userAgent ?? null,
     details: ctx.actor?.type === "apiKey" ? { ...input.details, keyOwnerId: ctx.actor.userId } : (input.details ?? {}),
   };
-  if (input.coalesce && row.actorId && row.fileId && (await recentlyRecorded(ctx.tx, row, input.coalesce))) return;
+  if (input.coalesce && row.actorId && row.fileId && (await recentlyRecorded(ctx.tx, row, input.coalesce))) return false;
   await ctx.tx.insert(auditEvents).values(row);
+  return true;
 }
 
 async function recentlyRecorded(

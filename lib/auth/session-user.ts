@@ -1,25 +1,34 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Session } from "next-auth";
+import { headers as requestHeaders } from "next/headers";
 import { getDb, type Database, type Tx } from "@/db/client";
 import { users, type User } from "@/db/schema";
-import { auth } from "@/lib/auth";
+import { sessionClaims } from "./session-token";
 
 /**
  * The enabled account behind the session cookie, re-read on every request so role changes apply at once;
  * null when the token's session version is no longer the account's (signed out, password changed,
  * disabled), which makes a captured cookie worthless from that moment.
  */
-export async function sessionUser(session?: Session | null): Promise<User | null> {
-  const current = session === undefined ? await auth() : session;
-  const id = current?.user?.id;
-  const version = current?.user?.sessionVersion;
-  if (!id || typeof version !== "number") return null;
-  const [user] = await getDb()
+export async function sessionUser(headers?: Headers): Promise<User | null> {
+  const claims = await sessionClaims(headers ?? (await requestHeaders()));
+  if (!claims) return null;
+  const [user] = await currentAccount().execute({ id: claims.userId, version: claims.sessionVersion });
+  return user ?? null;
+}
+
+// Built once (it runs on every request made with the session cookie), executed with parameters.
+let currentAccountQuery: ReturnType<typeof prepareCurrentAccount> | undefined;
+function prepareCurrentAccount() {
+  return getDb()
     .select()
     .from(users)
-    .where(and(eq(users.id, id), eq(users.sessionVersion, version), isNull(users.disabledAt)));
-  return user ?? null;
+    .where(and(eq(users.id, sql.placeholder("id")), eq(users.sessionVersion, sql.placeholder("version")), isNull(users.disabledAt)))
+    .prepare("session_user_current_account");
+}
+function currentAccount() {
+  currentAccountQuery ??= prepareCurrentAccount();
+  return currentAccountQuery;
 }
 
 /**

@@ -5,7 +5,7 @@ import { users, type User } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import { requestInfo } from "@/lib/api/request-info";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { enforceRateLimit, resetRateLimit } from "@/lib/rate-limit/limits";
+import { enforceRateLimits, resetRateLimit } from "@/lib/rate-limit/limits";
 import { hashPassword, needsRehash, verifyPassword } from "./password";
 
 export type SignInResult = { user: User } | { error: "invalid_credentials" | "rate_limited" };
@@ -29,8 +29,7 @@ export async function authenticateWithPassword(input: { email: string; password:
     );
   const accountKey = `account:${email}`;
   try {
-    await enforceRateLimit("signInIp", [info.ip && `ip:${info.ip}`]);
-    await enforceRateLimit("signIn", [accountKey]);
+    await enforceRateLimits([["signInIp", info.ip && `ip:${info.ip}`], ["signIn", accountKey]]);
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 429) throw err;
     await audit("denied", null, { email, reason: "rate_limited" });

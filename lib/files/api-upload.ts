@@ -16,7 +16,7 @@ import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import { announceFileEvent } from "./events";
 import { sanitizeFilename } from "./filename";
 import { assertAcceptableType } from "./media-types";
-import { assertWithinQuota } from "./quota";
+import { assertQuotaLeaves, assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
 import { categorySchema, metadataSchema, parseTagList, sha256HexSchema, tagsSchema } from "./schemas";
 import { toUploadResponse } from "./serialize";
@@ -48,7 +48,7 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
   if (declaredLength > max + FORM_OVERHEAD) throw payloadTooLarge(`Files may be at most ${formatBytes(max)}.`);
   if (!req.body) throw badRequest("The request has no body.");
   // Checked before reading any byte, and again when recording: the upload can only get smaller than declared.
-  await getDb().transaction((tx) => assertWithinQuota(tx, ownerId, Number.isFinite(declaredLength) ? Math.max(0, declaredLength - FORM_OVERHEAD) : 0));
+  await assertQuotaLeaves(getDb(), ownerId, Number.isFinite(declaredLength) ? Math.max(0, declaredLength - FORM_OVERHEAD) : 0);
 
   const fileId = randomUUID();
   const versionId = randomUUID();

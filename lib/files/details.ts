@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { files, fileVariants } from "@/db/schema";
 import { conflict } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
-import type { ServiceContext } from "@/lib/auth/actor";
+import { actorId, type ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
 import { announceFileEvent } from "./events";
 import { findVisibleFile, listVersions } from "./lookup";
@@ -13,11 +13,36 @@ import { toFileDetail } from "./serialize";
 /** `GET /api/v1/files/{id}`: full information, versions included. Audited as a view, once a minute per actor (the page polls). */
 export async function getFileDetail(ctx: ServiceContext, fileId: string) {
   const file = await findVisibleFile(ctx, fileId);
-  const versions = await listVersions(file.id);
-  // Quarantined and rejected files have no variants, and their URLs would be refused anyway.
-  const variants = file.currentVersionId ? await getDb().select().from(fileVariants).where(eq(fileVariants.versionId, file.currentVersionId)) : [];
-  await getDb().transaction((tx) => recordAuditEvent({ ...ctx, tx }, { action: "file.view", fileId: file.id, coalesce: { withinSeconds: 60 } }));
+  const [versions, variants] = await Promise.all([
+    listVersions(file.id),
+    // Quarantined and rejected files have no variants, and their URLs would be refused anyway.
+    file.currentVersionId ? getDb().select().from(fileVariants).where(eq(fileVariants.versionId, file.currentVersionId)) : [],
+  ]);
+  await recordView(ctx, file.id);
   return toFileDetail(file, versions, variants);
+}
+
+const VIEW_COALESCE_SECONDS = 60;
+const MAX_RECENT_VIEWS = 10_000;
+const globalForViews = globalThis as unknown as { framevaultRecentViews?: Map<string, number> };
+
+/**
+ * One `file.view` row per actor and file a minute. When this process itself recorded (or found) that row
+ * less than a minute ago, the database would find it again: the check is skipped, and a polled page costs
+ * no transaction. Otherwise the coalescing check in the database decides, across instances.
+ */
+async function recordView(ctx: ServiceContext, fileId: string): Promise<void> {
+  const recent = (globalForViews.framevaultRecentViews ??= new Map());
+  const key = `${actorId(ctx.actor)}|${fileId}`;
+  const at = recent.get(key);
+  if (at !== undefined && Date.now() - at < VIEW_COALESCE_SECONDS * 1000) return;
+  const started = Date.now();
+  const wrote = await getDb().transaction((tx) => recordAuditEvent({ ...ctx, tx }, { action: "file.view", fileId, coalesce: { withinSeconds: VIEW_COALESCE_SECONDS } }));
+  // Only a row written here is known to be this young; one found (another instance's) may be older.
+  if (!wrote) return;
+  recent.delete(key);
+  if (recent.size >= MAX_RECENT_VIEWS) recent.delete(recent.keys().next().value!);
+  recent.set(key, started);
 }
 
 /** `DELETE /api/v1/files/{id}`: moves the file to the trash; it is purged after the retention window. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { forgetApiKeysOf } from "@/lib/api-keys/cache";
 import { users, type User } from "@/db/schema";
 import { badRequest, conflict, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
@@ -68,5 +69,7 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Upd
     }
     return row;
   });
+  // The owner's keys are read again here at once, and on other instances within API_KEY_CACHE_SECONDS.
+  forgetApiKeysOf(userId);
   return toPublicUser(user);
 }
