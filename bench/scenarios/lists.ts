@@ -80,6 +80,7 @@ export async function listScenarios(ctx: BenchContext): Promise<void> {
     { name: `\`q=${selective}\` (selective name search)`, api: `?limit=${LIMIT}&q=${selective}`, raw: () => ctx.sql`select * from files where deleted_at is null and owner_id = ${owner} and filename ilike ${`%${selective}%`} order by created_at desc, id desc limit ${LIMIT + 1}` },
     { name: "`q=IMG` (matches every file)", api: `?limit=${LIMIT}&q=IMG`, raw: () => ctx.sql`select * from files where deleted_at is null and owner_id = ${owner} and filename ilike '%IMG%' order by created_at desc, id desc limit ${LIMIT + 1}` },
     { name: `\`cameraId=${camera}\``, api: `?limit=${LIMIT}&cameraId=${camera}`, raw: () => ctx.sql`select * from files where deleted_at is null and owner_id = ${owner} and camera_id = ${camera} order by created_at desc, id desc limit ${LIMIT + 1}` },
+    { name: "`status=failed`", api: `?limit=${LIMIT}&status=failed`, raw: () => ctx.sql`select * from files where deleted_at is null and owner_id = ${owner} and status = 'failed' order by created_at desc, id desc limit ${LIMIT + 1}` },
     { name: "`sortBy=size`", api: `?limit=${LIMIT}&sortBy=size`, raw: () => ctx.sql`select * from files where deleted_at is null and owner_id = ${owner} order by size desc, id desc limit ${LIMIT + 1}` },
     { name: "`sortBy=name&sortOrder=asc`", api: `?limit=${LIMIT}&sortBy=name&sortOrder=asc`, raw: () => ctx.sql`select * from files where deleted_at is null and owner_id = ${owner} order by filename asc, id asc limit ${LIMIT + 1}` },
   ];
