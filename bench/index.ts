@@ -135,6 +135,9 @@ try {
       exitCode = 1;
       log(`${name} failed: ${(err as Error).stack ?? err}`);
       rows.push({ operation: name, framevault: `failed: ${(err as Error).message}`, baseline: "", ratio: "", goal: "", met: "no" });
+      // A scenario that failed while holding workflow events must not defer the next one's processing.
+      ctx.gate.pass();
+      await ctx.gate.release();
     }
   }
 } catch (err) {

@@ -1,12 +1,11 @@
 // What every scenario is given: the running app, a signed-in user with an API key (the bench user), the raw S3
 // client for baselines, the database's owner connection, the event gate and the run's options.
-import { createHash } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import postgres from "postgres";
-import { fakeJpeg } from "../../scripts/testing/fixtures";
+import { fakeJpeg, sha256 } from "../../scripts/testing/fixtures";
 import type { EventGate } from "./app";
-import { expectStatus } from "./load";
+import { expectStatus, runLoad } from "./load";
 import type { Row } from "./report";
 
 export interface BenchOptions {
@@ -31,9 +30,7 @@ export interface BenchContext {
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+export { sha256 };
 
 /** A raw S3 client with enough sockets for any scenario's concurrency (the SDK's default is 50). */
 export function rawS3(env: Record<string, string>): S3Client {
@@ -71,7 +68,6 @@ export function readySmallFiles(ctx: BenchContext, count: number): Promise<{ id:
   readyFiles ??= (async () => {
     ctx.gate.pass();
     const made: { id: string; sha256: string; size: number }[] = [];
-    const { runLoad } = await import("./load");
     await runLoad(count, 16, async (i) => {
       const bytes = fakeJpeg(256 * KiB);
       made.push({ id: await apiUpload(ctx, `ready-${i}.jpg`, bytes), sha256: sha256(bytes), size: bytes.length });
