@@ -167,7 +167,7 @@ function queryCases(): Case[] {
     `q=${"x".repeat(10_000)}`, `tags=${Array.from({ length: 10_000 }, (_, i) => `t${i}`).join(",")}`, "status=deleted",
     "category=%00evil", "tags=%E2%80%AEgpj", "cameraId=" + "c".repeat(5000),
   ].map((q) => ({ name: `GET /api/v1/files?${q.slice(0, 40)}`, as: users[0].session, method: "GET", path: `/api/v1/files?${q}` }));
-  const audit = ["limit=-1", "limit=100000", "cursor=abc", "from=not-a-date", "outcome=maybe"].map((q) => ({
+  const audit = ["limit=-1", "limit=100000", "cursor=abc", "page=0", "page=99999999999", "from=not-a-date", "outcome=maybe"].map((q) => ({
     name: `GET /api/v1/audit-events?${q}`, as: admin, method: "GET", path: `/api/v1/audit-events?${q}`,
   }));
   const jobs = ["limit=-1", "status=exploded"].map((q) => ({ name: `GET /api/v1/jobs?${q}`, as: admin, method: "GET", path: `/api/v1/jobs?${q}` }));

@@ -8,7 +8,7 @@ import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { ApiAuditEvent } from "@/lib/audit/query";
 import type { AuditVerification as Verification } from "@/lib/audit/verify";
 
-interface Page { events: ApiAuditEvent[]; nextCursor: string | null }
+interface Page { events: ApiAuditEvent[]; nextCursor: string | null; pagination: { total: number; totalExact: boolean } }
 
 const REASONS: Record<NonNullable<Verification["reason"]>, string> = {
   altered: "an event or its seal was changed after it was written",
@@ -66,6 +66,7 @@ export function AuditLog() {
     setFilters(next);
   };
   const events = log.data?.pages.flatMap((p) => p.events) ?? [];
+  const counted = log.data?.pages[0]?.pagination;
 
   return (
     <div className="stack">
@@ -94,24 +95,31 @@ export function AuditLog() {
       ) : events.length === 0 ? (
         <EmptyState title="No events match" />
       ) : (
-        <div className="card card-flush table-wrap">
-          <table className="table">
-            <thead><tr><th>#</th><th>When</th><th>Action</th><th>Outcome</th><th>Actor</th><th>File</th><th>IP</th></tr></thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id} data-testid="audit-row">
-                  <td className="mono" title={e.seq === null ? "Not sealed yet" : undefined}>{e.seq ?? "…"}</td>
-                  <td style={{ whiteSpace: "nowrap" }}>{new Date(e.occurredAt).toLocaleString()}</td>
-                  <td className="mono">{e.action}</td>
-                  <td><span className={`badge ${e.outcome === "success" ? "badge-ready" : "badge-failed"}`}>{e.outcome}</span></td>
-                  <td className="mono" title={e.userAgent ?? undefined}>{e.actorType === "system" ? e.actorId : `${e.actorType}${e.actorId ? `:${e.actorId.slice(0, 8)}` : ""}`}</td>
-                  <td className="mono">{e.fileId ? <Link href={`/files/${e.fileId}`}>{e.fileId.slice(0, 8)}</Link> : "—"}</td>
-                  <td className="mono">{e.ip ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          {counted && (
+            <p className="muted" data-testid="audit-total">
+              {counted.totalExact ? "" : "about "}{counted.total.toLocaleString()} {counted.total === 1 ? "event" : "events"} match
+            </p>
+          )}
+          <div className="card card-flush table-wrap">
+            <table className="table">
+              <thead><tr><th>#</th><th>When</th><th>Action</th><th>Outcome</th><th>Actor</th><th>File</th><th>IP</th></tr></thead>
+              <tbody>
+                {events.map((e) => (
+                  <tr key={e.id} data-testid="audit-row">
+                    <td className="mono" title={e.seq === null ? "Not sealed yet" : undefined}>{e.seq ?? "…"}</td>
+                    <td style={{ whiteSpace: "nowrap" }}>{new Date(e.occurredAt).toLocaleString()}</td>
+                    <td className="mono">{e.action}</td>
+                    <td><span className={`badge ${e.outcome === "success" ? "badge-ready" : "badge-failed"}`}>{e.outcome}</span></td>
+                    <td className="mono" title={e.userAgent ?? undefined}>{e.actorType === "system" ? e.actorId : `${e.actorType}${e.actorId ? `:${e.actorId.slice(0, 8)}` : ""}`}</td>
+                    <td className="mono">{e.fileId ? <Link href={`/files/${e.fileId}`}>{e.fileId.slice(0, 8)}</Link> : "—"}</td>
+                    <td className="mono">{e.ip ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
       {log.hasNextPage && (
         <button className="btn" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>

@@ -23,6 +23,8 @@ export const auditEvents = pgTable(
     index("audit_events_file_idx").on(t.fileId, t.id),
     index("audit_events_actor_idx").on(t.actorId, t.id),
     index("audit_events_action_idx").on(t.action, t.id),
+    // The list pages newest first by id under each filter: every filter's index ends in the id.
+    index("audit_events_outcome_idx").on(t.outcome, t.id),
     index("audit_events_occurred_idx").on(t.occurredAt),
   ],
 );

@@ -52,6 +52,12 @@ export const files = pgTable(
       index("files_live_updated_idx").on(t.updatedAt, t.id).where(live),
       index("files_live_camera_created_idx").on(t.cameraId, t.createdAt, t.id).where(live),
       index("files_live_category_created_idx").on(t.category, t.createdAt, t.id).where(live),
+      // A camera fleet's account filters by camera: without the owner in front, counting its matches
+      // intersected two bitmaps (190 ms at 1M files, 100 000 the owner's; 0.3 ms with this index).
+      index("files_live_owner_camera_created_idx").on(t.ownerId, t.cameraId, t.createdAt, t.id).where(live),
+      // The status filter looks for the few files that are not ready (processing, failed, rejected…):
+      // a small index of those alone (a scan of every live file of the owner took 317 ms at 100 000).
+      index("files_live_unready_idx").on(t.ownerId, t.status, t.createdAt, t.id).where(sql`${t.deletedAt} is null and ${t.status} <> 'ready'`),
       index("files_filename_trgm_idx").using("gin", sql`${t.filename} gin_trgm_ops`).where(live),
       index("files_tags_idx").using("gin", t.tags),
       index("files_camera_captured_idx").on(t.cameraId, t.capturedAt),

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { auditChain, auditEvents, type AuditChainLink, type AuditEvent } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/actor";
+import { estimateRows } from "@/lib/files/estimate";
 import type { ListAuditQuery } from "./schemas";
 
 /** An event with its place in the chain; `seq` and `hash` stay null until the sealer reaches it. */
@@ -24,7 +25,10 @@ export function toApiAuditEvent(e: AuditEvent, link: Pick<AuditChainLink, "seq" 
 }
 export type ApiAuditEvent = ReturnType<typeof toApiAuditEvent>;
 
-export function auditFilter(query: Omit<ListAuditQuery, "cursor" | "limit">): SQL | undefined {
+/** Totals are exact up to here; above it Postgres's estimate is returned and `totalExact` is false (as for files). */
+export const AUDIT_EXACT_COUNT_LIMIT = 10_000;
+
+export function auditFilter(query: Omit<ListAuditQuery, "cursor" | "limit" | "page">): SQL | undefined {
   return and(
     query.actor ? eq(auditEvents.actorId, query.actor) : undefined,
     query.action ? eq(auditEvents.action, query.action) : undefined,
@@ -35,21 +39,57 @@ export function auditFilter(query: Omit<ListAuditQuery, "cursor" | "limit">): SQ
   );
 }
 
-/** Reads a page of events with their chain links, newest first, keyset-paged on the id. */
+/**
+ * Reads a page of events with their chain links, newest first: keyset-paged on the id after `cursor`
+ * (any depth at the cost of the first page), or by `page` without one. Each filter has an index that
+ * ends in the id (db/schema/audit.ts), so a page reads only its own rows.
+ */
 export async function readAuditPage(query: ListAuditQuery) {
-  const rows = await getDb()
-    .select({ event: auditEvents, link: { seq: auditChain.seq, hash: auditChain.hash } })
-    .from(auditEvents)
-    .leftJoin(auditChain, eq(auditChain.eventId, auditEvents.id))
-    .where(and(auditFilter(query), query.cursor ? lt(auditEvents.id, query.cursor) : undefined))
-    .orderBy(desc(auditEvents.id))
-    .limit(query.limit + 1);
+  const filters = auditFilter(query);
+  const [rows, counted] = await Promise.all([
+    getDb()
+      .select({ event: auditEvents, link: { seq: auditChain.seq, hash: auditChain.hash } })
+      .from(auditEvents)
+      .leftJoin(auditChain, eq(auditChain.eventId, auditEvents.id))
+      .where(and(filters, query.cursor ? lt(auditEvents.id, query.cursor) : undefined))
+      .orderBy(desc(auditEvents.id))
+      .limit(query.limit + 1)
+      .offset(query.cursor ? 0 : (query.page - 1) * query.limit),
+    countAuditEvents(filters),
+  ]);
   const page = rows.slice(0, query.limit);
-  return { rows: page, nextCursor: rows.length > query.limit ? String(page.at(-1)!.event.id) : null };
+  const nextCursor = rows.length > query.limit ? String(page.at(-1)!.event.id) : null;
+  return {
+    rows: page,
+    nextCursor,
+    pagination: {
+      page: query.cursor ? null : query.page,
+      limit: query.limit,
+      total: counted.total,
+      totalPages: Math.ceil(counted.total / query.limit),
+      totalExact: counted.exact,
+      nextCursor,
+    },
+  };
+}
+
+/**
+ * Exact up to AUDIT_EXACT_COUNT_LIMIT (a bounded scan), the planner's estimate above it; a large log's
+ * unfiltered or broadly filtered pages skip the scan when the estimate alone is five times the limit.
+ */
+async function countAuditEvents(where: SQL | undefined): Promise<{ total: number; exact: boolean }> {
+  const db = getDb();
+  const estimateQuery = db.select({ id: auditEvents.id }).from(auditEvents).where(where);
+  const first = await estimateRows(estimateQuery);
+  if (first >= 5 * AUDIT_EXACT_COUNT_LIMIT) return { total: first, exact: false };
+  const bounded = db.select({ one: sql`1` }).from(auditEvents).where(where).limit(AUDIT_EXACT_COUNT_LIMIT + 1).as("bounded");
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(bounded);
+  if (n <= AUDIT_EXACT_COUNT_LIMIT) return { total: n, exact: true };
+  return { total: Math.max(first, n), exact: false };
 }
 
 /** The whole log, filtered, for auditors and admins (the route checks `audit.read`). */
 export async function listAuditEvents(_ctx: ServiceContext, query: ListAuditQuery) {
-  const { rows, nextCursor } = await readAuditPage(query);
-  return { events: rows.map((r) => toApiAuditEvent(r.event, r.link)), nextCursor };
+  const { rows, nextCursor, pagination } = await readAuditPage(query);
+  return { events: rows.map((r) => toApiAuditEvent(r.event, r.link)), nextCursor, pagination };
 }

@@ -21,7 +21,7 @@ const ROLE_WORDS: Record<Role, string> = { admin: "an administrator", system: "a
  */
 export async function listFileTrail(ctx: ServiceContext, input: { fileId: string; query: ListAuditQuery }) {
   const file = await findVisibleFile(ctx, input.fileId);
-  const { rows, nextCursor } = await readAuditPage({ ...input.query, fileId: file.id, actor: undefined });
+  const { rows, nextCursor, pagination } = await readAuditPage({ ...input.query, fileId: file.id, actor: undefined });
   const events = rows.map((r) => toApiAuditEvent(r.event, r.link));
   const ids = [...new Set(events.flatMap((e) => [e.actorType === "user" ? e.actorId : null, keyOwner(e)]).filter((id): id is string => !!id))];
   const people = new Map<string, Person>(
@@ -29,7 +29,7 @@ export async function listFileTrail(ctx: ServiceContext, input: { fileId: string
   );
   const full = actorHas(ctx.actor, "audit.read");
   const viewer = ctx.actor.type === "system" ? null : ctx.actor.userId;
-  return { events: events.map((e) => (full ? describeFully(e, people) : describeForOwner(e, people, viewer))), nextCursor };
+  return { events: events.map((e) => (full ? describeFully(e, people) : describeForOwner(e, people, viewer))), nextCursor, pagination };
 }
 
 function keyOwner(e: ApiAuditEvent): string | null {

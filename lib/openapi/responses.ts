@@ -25,17 +25,19 @@ const mediaInfo = z
   })
   .meta({ description: "What processing read from the content: EXIF for images, ffprobe facts for video." });
 
+const pagination = z.object({
+  page: z.number().int().nullable().describe("null when paging by cursor"),
+  limit: z.number().int(),
+  total: z.number().int(),
+  totalPages: z.number().int(),
+  totalExact: z.boolean().describe(`false when total is the planner's estimate (above 10 000 matches)`),
+  nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
+});
+
 export const fileList = z
   .object({
     files: z.array(fileSummary),
-    pagination: z.object({
-      page: z.number().int().nullable().describe("null when paging by cursor"),
-      limit: z.number().int(),
-      total: z.number().int(),
-      totalPages: z.number().int(),
-      totalExact: z.boolean().describe(`false when total is the planner's estimate (above 10 000 matches)`),
-      nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
-    }),
+    pagination,
   });
 
 export const fileDetail = fileSummary
@@ -73,7 +75,11 @@ export const auditEvent = z
     actor: z.string().optional().describe("Who, in words (file trails); for a file's owner other actors' ids, IPs and user agents are null"),
   });
 
-export const auditPage = z.object({ events: z.array(auditEvent), nextCursor: nullableString });
+export const auditPage = z.object({
+  events: z.array(auditEvent),
+  nextCursor: nullableString.describe("the same as pagination.nextCursor (kept for older clients)"),
+  pagination,
+});
 export const auditVerification = z.object({
   valid: z.boolean(), checked: z.number().int(), unsealed: z.number().int(), checkpoints: z.number().int(),
   firstBrokenId: z.number().int().optional(), firstBrokenSeq: z.number().int().optional(),

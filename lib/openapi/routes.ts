@@ -58,7 +58,7 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "A page of events", schema: r.auditPage } } },
   { method: "get", path: "/api/v1/audit-events/verify", tag: "Audit", summary: "Verify the hash chain", permission: "audit.read",
     responses: { 200: { description: "Verification result", schema: r.auditVerification } } },
-  { method: "get", path: "/api/v1/audit-events/export", tag: "Audit", summary: "Export events as CSV", permission: "audit.read", query: listAuditQuerySchema.omit({ cursor: true, limit: true }),
+  { method: "get", path: "/api/v1/audit-events/export", tag: "Audit", summary: "Export events as CSV", permission: "audit.read", query: listAuditQuerySchema.omit({ cursor: true, limit: true, page: true }),
     responses: { 200: { description: "CSV, oldest first", binary: "text/csv" } } },
   { method: "get", path: "/api/v1/webhooks", tag: "Webhooks", summary: "List webhook endpoints", permission: "webhooks.manage",
     responses: { 200: { description: "Endpoints" } } },
