@@ -58,7 +58,7 @@ export class ParallelS3Upload<M extends Meta, B extends Body> extends BasePlugin
     const multipart = this.opts.shouldUseMultipart(file);
     const size = file.size ?? 0;
     const partCount = multipart ? Math.max(1, Math.ceil(size / this.opts.partBytes)) : 1;
-    const state = this.#states.get(file.id) ?? { etags: new Array(partCount), sent: new Array(partCount).fill(0) };
+    const state = this.#states.get(file.id) ?? { etags: new Array<string | undefined>(partCount).fill(undefined), sent: new Array<number>(partCount).fill(0) };
     this.#states.set(file.id, state);
     const events = new EventManager(this.uppy);
     let controller: AbortController | undefined;
