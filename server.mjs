@@ -1,9 +1,11 @@
 // Serves the Next.js app. A thin custom server exists for one reason: Next.js drops the
 // Content-Length of route-handler responses, and downloads need it (progress bars, resumable
-// clients). The download route sends the length in an internal header; it is restored here.
+// clients). The download route sends the length in an internal header; it is restored here. Downloads also
+// hand their S3 stream over to be piped straight to the socket (see NODE_BODY_HEADER).
 import { createServer } from "node:http";
+import { pipeline } from "node:stream";
 import next from "next";
-import { CONTENT_LENGTH_HEADER, SOCKET_ADDRESS_HEADER } from "./lib/api/internal-headers.mjs";
+import { acceptNodeBodies, claimNodeBody, CONTENT_LENGTH_HEADER, NODE_BODY_HEADER, SOCKET_ADDRESS_HEADER } from "./lib/api/internal-headers.mjs";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -18,12 +20,35 @@ const app = next({ dev, dir: import.meta.dirname, hostname, port, webpack: dev }
 const handle = app.getRequestHandler();
 await app.prepare();
 
+acceptNodeBodies();
+
 const server = createServer((req, res) => {
   // Replaces any copy the client sent, so the address cannot be forged.
   req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const setHeader = res.setHeader.bind(res);
-  res.setHeader = (name, value) =>
-    name.toLowerCase() === CONTENT_LENGTH_HEADER ? setHeader("content-length", value) : setHeader(name, value);
+  let nodeBody;
+  res.setHeader = (name, value) => {
+    const lower = name.toLowerCase();
+    if (lower === CONTENT_LENGTH_HEADER) return setHeader("content-length", value);
+    if (lower === NODE_BODY_HEADER) {
+      nodeBody = claimNodeBody(String(value));
+      return res;
+    }
+    return setHeader(name, value);
+  };
+  // Next.js ends a bodiless response with end(); a parked body is piped instead, and pipeline ends it.
+  const end = res.end.bind(res);
+  res.end = (...args) => {
+    const body = nodeBody;
+    nodeBody = undefined;
+    if (!body) return end(...args);
+    if (req.method === "HEAD") {
+      body.destroy();
+      return end(...args);
+    }
+    pipeline(body, res, () => {});
+    return res;
+  };
   void handle(req, res);
 });
 // Without this, dev mode's hot-reload socket cannot connect and the browser reloads in a loop.

@@ -35,6 +35,12 @@ const schema = z.object({
   /** Server-side encryption requested on every object write. */
   S3_SSE: z.enum(["AES256", "aws:kms", "none"]).default("AES256"),
   S3_SSE_KMS_KEY_ID: z.string().optional(),
+  /** Connections the server keeps to S3 (kept alive): one per request in flight, uploads' parts and downloads alike. */
+  S3_MAX_SOCKETS: z.coerce.number().int().min(1).default(256),
+  /** Downloads of at least this size answer a browser navigation with a redirect to a presigned URL. */
+  DOWNLOAD_REDIRECT_MIN_BYTES: z.coerce.number().int().min(0).default(8 * MiB),
+  /** Lifetime of the presigned URL a download redirect points to. */
+  DOWNLOAD_REDIRECT_EXPIRES_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
   INNGEST_BASE_URL: z.url().optional(),
   INNGEST_DEV: z.string().optional(),

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { auditEvents } from "@/db/schema";
-import type { Tx } from "@/db/client";
+import type { Database, Tx } from "@/db/client";
 import { actorId, type Actor, type RequestInfo } from "@/lib/auth/actor";
 import { AUDIT_LOCK_CLASS } from "./chain";
 
@@ -45,6 +45,23 @@ export async function recordAuditEvent(ctx: AuditContext, input: AuditInput): Pr
   if (input.coalesce && row.actorId && row.fileId && (await recentlyRecorded(ctx.tx, row, input.coalesce))) return false;
   await ctx.tx.insert(auditEvents).values(row);
   return true;
+}
+
+/**
+ * Outside any transaction: whether recordAuditEvent with this coalesce would write nothing. A read repeated
+ * within the window (a player's Range requests) then costs one indexed lookup instead of a transaction.
+ * A false answer only means the caller goes on to recordAuditEvent, which decides under its lock.
+ */
+export async function wouldCoalesce(db: Database, actor: Actor | null, input: AuditInput & { coalesce: NonNullable<AuditInput["coalesce"]> }): Promise<boolean> {
+  const id = actor ? actorId(actor) : null;
+  if (!id || !input.fileId) return false;
+  const found = await db.execute(sql`
+    select 1 from audit_events
+    where file_id = ${input.fileId} and action = ${input.action} and actor_id = ${id}
+      and occurred_at > now() - make_interval(secs => ${input.coalesce.withinSeconds})
+      and details @> ${JSON.stringify(input.coalesce.match ?? {})}::jsonb
+    limit 1`);
+  return found.length > 0;
 }
 
 async function recentlyRecorded(

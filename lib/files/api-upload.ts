@@ -23,6 +23,10 @@ import { toUploadResponse } from "./serialize";
 import { deleteObjectQuietly } from "./stored-object";
 
 const FORM_OVERHEAD = 1024 * 1024;
+// Parts go to S3 four at a time, so one upload is not paced by one part's round trip; memory per upload is
+// bounded by PARTS_IN_FLIGHT × part size (32 MiB at the defaults) whatever the file size.
+const PARTS_IN_FLIGHT = 4;
+const MIN_API_PART_BYTES = 8 * 1024 * 1024;
 
 interface StreamedFile {
   filename: string;
@@ -33,7 +37,7 @@ interface StreamedFile {
 
 /**
  * `POST /api/v1/files/upload`: the multipart body is parsed as it arrives and the file part is piped
- * to S3 in 5 MiB parts, so memory stays flat whatever the file size. Anything refused (size, type,
+ * to S3 in parts of 8 MiB or more, several at a time, so memory stays flat whatever the file size. Anything refused (size, type,
  * fields) leaves no object and no row behind.
  */
 export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Request) {
@@ -165,8 +169,8 @@ async function streamToBucket(source: Readable, Key: string, ContentType: string
   const upload = new Upload({
     client: s3().internal,
     params: { Bucket: mediaBucket(), Key, Body: counter, ContentType },
-    partSize: env().MULTIPART_PART_BYTES,
-    queueSize: 2,
+    partSize: Math.max(env().MULTIPART_PART_BYTES, MIN_API_PART_BYTES),
+    queueSize: PARTS_IN_FLIGHT,
     leavePartsOnError: false,
   });
   try {

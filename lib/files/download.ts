@@ -1,15 +1,19 @@
 import "server-only";
+import type { Readable } from "node:stream";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files } from "@/db/schema";
+import { files, type FileRow } from "@/db/schema";
 import { CONTENT_LENGTH_HEADER } from "@/lib/api/internal-headers.mjs";
 import { ApiError } from "@/lib/api/errors";
-import { recordAuditEvent } from "@/lib/audit/record";
+import { recordAuditEvent, wouldCoalesce, type AuditInput } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
+import { env } from "@/lib/env";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
+import { streamedResponse } from "@/lib/storage/web-stream";
+import { presignedDownloadUrl } from "./download-redirect";
 import { contentDisposition } from "./filename";
-import { findFileVersion, findVisibleFile } from "./lookup";
+import { findVisibleFileVersion } from "./lookup";
 import { assertServable } from "./servable";
 import { etagMatches, parseRange } from "./range";
 
@@ -19,16 +23,25 @@ export interface DownloadRequest {
   ifNoneMatch: string | null;
   ifRange: string | null;
   disposition: "attachment" | "inline";
+  /** `?redirect=`: true or false when the client chose, else undefined. */
+  redirect?: boolean;
+  /** The client follows redirects on its own (a browser loading a page, an image or a video). */
+  followsRedirects: boolean;
 }
 
+/** `lastAccessedAt` is for lifecycle rules measured in days: once a minute is precise enough. */
+const ACCESS_TOUCH_SECONDS = 60;
+
 /**
- * Streams a file version straight from S3 to the client: nothing is buffered, Range and conditional
- * requests are honoured, and the access is audited before the first byte leaves.
+ * Serves a file version: a redirect to a short-lived presigned storage URL (asked for, or a large file for
+ * a browser), or a stream straight from S3 with Range and conditional requests honoured. Either way the
+ * access is audited before the client gets a byte or a URL.
  */
 export async function openFileDownload(ctx: ServiceContext, fileId: string, req: DownloadRequest): Promise<Response> {
-  const file = await findVisibleFile(ctx, fileId);
+  const found = await findVisibleFileVersion(ctx, fileId, req.version);
+  const file = found.file;
   assertServable(file);
-  const version = await findFileVersion(file, req.version);
+  const version = found.version();
 
   const etag = `"${version.id}"`;
   const headers = new Headers({
@@ -42,8 +55,16 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
     "Last-Modified": version.createdAt.toUTCString(),
   });
   if (etagMatches(req.ifNoneMatch, etag)) {
-    await audit(ctx, file.id, { version: version.version, status: 304 });
+    await audit(ctx, file, { version: version.version, status: 304 });
     return new Response(null, { status: 304, headers });
+  }
+
+  const redirect = req.redirect ?? (req.followsRedirects && version.size >= env().DOWNLOAD_REDIRECT_MIN_BYTES);
+  if (redirect) {
+    const url = await presignedDownloadUrl({ objectKey: version.objectKey, filename: file.filename, mimeType: version.mimeType, disposition: req.disposition });
+    // A player's Range requests redirected one after another are one download, as when streamed.
+    await audit(ctx, file, { version: version.version, status: 302, redirect: true }, req.range !== null);
+    return new Response(null, { status: 302, headers: { Location: url, "Cache-Control": "no-store" } });
   }
 
   // If-Range with a stale validator means "send the whole, current file".
@@ -52,29 +73,58 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
     headers.set("Content-Range", `bytes */${version.size}`);
     throw new ApiError(416, "range_not_satisfiable", `The range is outside the file (${version.size} bytes).`, Object.fromEntries(headers));
   }
+  const details = { version: version.version, status: range ? 206 : 200, range: range ?? undefined };
+  // A repeated range read usually needs no audit write: that check runs beside the S3 request, not before
+  // it. Should the check fail, recordAuditEvent decides on its own.
+  const coalescedCheck = range
+    ? wouldCoalesce(getDb(), ctx.actor, { action: "file.download", fileId: file.id, coalesce: rangeCoalesce(details) }).catch(() => false)
+    : Promise.resolve(false);
   const object = await s3().internal.send(
-    new GetObjectCommand({
-      Bucket: mediaBucket(),
-      Key: version.objectKey,
-      Range: range ? `bytes=${range.start}-${range.end}` : undefined,
-    }),
+    new GetObjectCommand({ Bucket: mediaBucket(), Key: version.objectKey, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
   );
   if (!object.Body) throw new ApiError(502, "storage_unavailable", "Storage returned no content.");
-  await audit(ctx, file.id, { version: version.version, status: range ? 206 : 200, range: range ?? undefined });
+  // On Node the SDK's body is the HTTP response stream itself.
+  const body = object.Body as Readable;
+  const coalesced = await coalescedCheck;
+  try {
+    if (coalesced) await touchAccessed(file);
+    else await audit(ctx, file, details, range !== null);
+  } catch (err) {
+    body.destroy();
+    throw err;
+  }
 
   if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${version.size}`);
   // Next.js strips Content-Length from route handlers; server.mjs restores it from this header.
   // The length of the bytes storage actually sends, not what the row says they should be.
   headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? (range ? range.end - range.start + 1 : version.size)));
-  return new Response(object.Body.transformToWebStream(), { status: range ? 206 : 200, headers });
+  return streamedResponse(body, range ? 206 : 200, headers);
+}
+
+function rangeCoalesce(details: { version: number; status: number; redirect?: boolean }): NonNullable<AuditInput["coalesce"]> {
+  return { withinSeconds: 60, match: details.redirect ? { version: details.version, redirect: true } : { version: details.version, status: 206 } };
 }
 
 // A player's Range requests for one version within a minute are one download; whole and conditional
 // fetches are each recorded.
-async function audit(ctx: ServiceContext, fileId: string, details: { version: number; status: number; range?: unknown }) {
-  const coalesce = details.status === 206 ? { withinSeconds: 60, match: { version: details.version, status: 206 } } : undefined;
+async function audit(ctx: ServiceContext, file: FileRow, details: { version: number; status: number; range?: unknown; redirect?: boolean }, isRange = false) {
+  const coalesce = isRange ? rangeCoalesce(details) : undefined;
   await getDb().transaction(async (tx) => {
-    await tx.update(files).set({ lastAccessedAt: new Date() }).where(eq(files.id, fileId));
-    await recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId, details, coalesce });
+    if (accessIsStale(file)) await tx.update(files).set({ lastAccessedAt: new Date() }).where(eq(files.id, file.id));
+    await recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details, coalesce });
   });
+}
+
+function accessIsStale(file: FileRow): boolean {
+  return !file.lastAccessedAt || Date.now() - file.lastAccessedAt.getTime() > ACCESS_TOUCH_SECONDS * 1000;
+}
+
+/** Conditional, so racing requests write the row once. */
+async function touchAccessed(file: FileRow): Promise<void> {
+  if (!accessIsStale(file)) return;
+  const threshold = new Date(Date.now() - ACCESS_TOUCH_SECONDS * 1000);
+  await getDb()
+    .update(files)
+    .set({ lastAccessedAt: new Date() })
+    .where(and(eq(files.id, file.id), or(isNull(files.lastAccessedAt), lt(files.lastAccessedAt, threshold))));
 }

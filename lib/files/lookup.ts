@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb, type Database, type Tx } from "@/db/client";
 import { files, fileVersions, type FileRow, type FileVersionRow } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
@@ -23,12 +23,30 @@ export async function listVersions(fileId: string, db: Database | Tx = getDb()) 
   return db.select().from(fileVersions).where(eq(fileVersions.fileId, fileId)).orderBy(desc(fileVersions.version));
 }
 
-/** A version of a file already found visible: `number` when asked for, else the current one. */
-export async function findFileVersion(file: FileRow, number?: number, db: Database | Tx = getDb()): Promise<FileVersionRow> {
-  const [version] = await db
-    .select()
-    .from(fileVersions)
-    .where(and(eq(fileVersions.fileId, file.id), number ? eq(fileVersions.version, number) : eq(fileVersions.id, file.currentVersionId!)));
-  if (!version) throw notFound("Version");
-  return version;
+/**
+ * A visible file and one of its versions in one query (the download path runs it on every request):
+ * `number` when asked for, else the current one. The file must be servable before a missing version is
+ * reported, so the caller checks that in between.
+ */
+export async function findVisibleFileVersion(
+  ctx: ServiceContext,
+  fileId: string,
+  number?: number,
+): Promise<{ file: FileRow; version: () => FileVersionRow }> {
+  const [row] = await getDb()
+    .select({ file: files, version: fileVersions })
+    .from(files)
+    .leftJoin(
+      fileVersions,
+      and(eq(fileVersions.fileId, files.id), number ? eq(fileVersions.version, number) : sql`${fileVersions.id} = ${files.currentVersionId}`),
+    )
+    .where(and(eq(files.id, fileId), isNull(files.deletedAt), ...fileAccessConditions(ctx.actor)));
+  if (!row) throw notFound("File");
+  return {
+    file: row.file,
+    version: () => {
+      if (!row.version) throw notFound("Version");
+      return row.version;
+    },
+  };
 }

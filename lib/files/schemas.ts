@@ -103,4 +103,9 @@ export const downloadQuerySchema = z.object({
     .enum(CONVERSION_QUALITIES, { error: `quality must be one of ${CONVERSION_QUALITIES.join(", ")}` })
     .transform(Number)
     .default(DEFAULT_CONVERSION_QUALITY),
+  /**
+   * `true`: answer 302 to a short-lived presigned storage URL instead of streaming through the app; `false`:
+   * always stream. Unset: redirect a browser (which follows redirects) for files of DOWNLOAD_REDIRECT_MIN_BYTES or more.
+   */
+  redirect: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
 });

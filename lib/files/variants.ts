@@ -1,4 +1,5 @@
 import "server-only";
+import type { Readable } from "node:stream";
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import { getDb } from "@/db/client";
 import { CONTENT_LENGTH_HEADER } from "@/lib/api/internal-headers.mjs";
@@ -7,9 +8,10 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import type { ImageOutputFormat } from "@/lib/processing/image";
 import { IMMUTABLE_CACHE_CONTROL, mediaBucket, s3 } from "@/lib/storage/s3";
+import { streamedResponse } from "@/lib/storage/web-stream";
 import { CONVERSION_EXTENSIONS, ensureConversion, findVariant } from "./conversions";
 import { contentDisposition } from "./filename";
-import { findFileVersion, findVisibleFile } from "./lookup";
+import { findVisibleFileVersion } from "./lookup";
 import { assertServable } from "./servable";
 import { etagMatches } from "./range";
 
@@ -29,9 +31,10 @@ export interface VariantRequest {
  * keys never change content, so browsers may keep them for a year.
  */
 export async function openVariantDownload(ctx: ServiceContext, fileId: string, req: VariantRequest): Promise<Response> {
-  const file = await findVisibleFile(ctx, fileId);
+  const found = await findVisibleFileVersion(ctx, fileId, req.version);
+  const file = found.file;
   assertServable(file);
-  const version = await findFileVersion(file, req.version);
+  const version = found.version();
   const { name, cache } = req.variant
     ? { name: req.variant, cache: "hit" as const }
     : await ensureConversion(ctx, { version, format: req.format!, quality: req.quality });
@@ -54,12 +57,18 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   if (etagMatches(req.ifNoneMatch, etag)) return new Response(null, { status: 304, headers });
   const object: GetObjectCommandOutput = await s3().internal.send(new GetObjectCommand({ Bucket: mediaBucket(), Key: variant.objectKey }));
   if (!object.Body) throw new ApiError(502, "storage_unavailable", "Storage returned no content.");
+  const body = object.Body as Readable;
   // Conversions are downloads of the file's content in another form; thumbnails and previews are views.
   if (!req.variant) {
-    await getDb().transaction((tx) =>
-      recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details: { version: version.version, format: req.format, quality: req.quality, cache } }),
-    );
+    await getDb()
+      .transaction((tx) =>
+        recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details: { version: version.version, format: req.format, quality: req.quality, cache } }),
+      )
+      .catch((err) => {
+        body.destroy();
+        throw err;
+      });
   }
   headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? variant.size));
-  return new Response(object.Body.transformToWebStream(), { status: 200, headers });
+  return streamedResponse(body, 200, headers);
 }

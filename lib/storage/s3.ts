@@ -16,6 +16,17 @@ function makeClient(endpoint: string): S3Client {
     forcePathStyle: true,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    // The SDK's default agent allows 50 sockets: a burst of uploads' parts and downloads queued behind them.
+    // Kept-alive sockets skip a TCP handshake per request. requestTimeout bounds the wait for response headers
+    // (a stuck S3), socketTimeout an idle socket mid-body; neither limits how long a large transfer runs.
+    requestHandler: {
+      httpAgent: { keepAlive: true, maxSockets: e.S3_MAX_SOCKETS },
+      httpsAgent: { keepAlive: true, maxSockets: e.S3_MAX_SOCKETS },
+      connectionTimeout: 5_000,
+      requestTimeout: 60_000,
+      throwOnRequestTimeout: true,
+      socketTimeout: 120_000,
+    },
   });
   requestEncryptionOnWrites(client, e.S3_SSE, e.S3_SSE_KMS_KEY_ID);
   return client;
