@@ -40,7 +40,8 @@ export function flowLimits(fn: RegisteredFunction, event: RunnerEvent): FlowLimi
     const limit = Number(option.limit ?? 0);
     if (!(limit > 0)) return [];
     const scope = typeof option.scope === "string" ? option.scope : "fn";
-    const key = typeof option.key === "string" ? keyValue(option.key, event) : "";
+    // A constraint without a key counts the whole function; a keyed one each value (never sharing a count).
+    const key = typeof option.key === "string" ? `key:${keyValue(option.key, event)}` : "all";
     return [{ queue: scope === "fn" ? `fn:${fn.id}:${key}` : `${scope}:${key}`, limit }];
   });
   return { slots, priorityMs: priorityFactorS(fn, event) * 1000 };
