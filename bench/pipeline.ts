@@ -54,8 +54,7 @@ export async function benchPipeline(): Promise<PipelineResult> {
   const { users } = await import("../db/schema");
   const { recordUploadedFile } = await import("../lib/files/record-upload");
   const { mediaBucket, originalObjectKey, s3 } = await import("../lib/storage/s3");
-  const { deduplicateVersion } = await import("../lib/files/blobs");
-  const { extractStoredMediaInfo, makeStoredVariants } = await import("../lib/files/media");
+  const { extractMetadataAndMakeVariants } = await import("../lib/files/media");
   const p = await import("../lib/files/processing");
   const { PREVIEW_MAX_SIDE, THUMBNAIL_MAX_SIDE } = await import("../lib/processing/image");
 
@@ -87,18 +86,13 @@ export async function benchPipeline(): Promise<PipelineResult> {
   // The steps of inngest/process-uploaded-file.ts, in order.
   const pipeline = await measured(() =>
     withConcurrency(uploads, CONCURRENCY, async ({ fileId, versionId }) => {
-      if (!(await p.verifyStoredVersion(fileId, versionId)).ok) throw new Error("verify failed");
-      const hash = await p.hashStoredVersion(fileId, versionId);
-      if ("ok" in hash) throw new Error(hash.reason);
-      const moved = await deduplicateVersion(fileId, versionId, hash.sha256, hash.size, hash.etag);
-      if (!moved.ok) throw new Error(moved.reason);
-      if (!(await p.scanStoredVersion(fileId, versionId)).clean) throw new Error("infected?");
       const ctx = { actor: { type: "system", name: "bench" } } as const;
-      const type = await p.sniffStoredVersion(ctx, { fileId, versionId });
+      const content = await p.verifyAndStoreContent(ctx, { fileId, versionId });
+      if (!content.ok) throw new Error(content.reason);
+      const type = await p.scanAndSniffStoredVersion(ctx, { fileId, versionId });
       if (!type.ok) throw new Error(type.reason);
-      const info = await extractStoredMediaInfo(ctx, { fileId, versionId, kind: "image" });
-      if ("ok" in info) throw new Error(info.reason);
-      await makeStoredVariants(ctx, { fileId, versionId, kind: "image", info });
+      const media = await extractMetadataAndMakeVariants(ctx, { fileId, versionId, kind: "image" });
+      if (!media.ok) throw new Error(media.reason);
       await p.recordProcessingOutcome(fileId, "ready", null, versionId);
     }));
 

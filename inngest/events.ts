@@ -5,8 +5,22 @@ import { z } from "zod";
 // (`triggers: [fileUploaded]`) and to send (`inngest.send(fileUploaded.create({ ... }))`),
 // which validates the data before it leaves the app.
 
+/**
+ * `source` orders processing (interactive first, backfill last) and `cameraId` keys its concurrency:
+ * person = a signed-in person waiting for it (browser upload, their own API call, an admin's retry);
+ * api / camera = an API key without / with a camera; backfill = the sweep re-sending stalled work.
+ */
+export const uploadSources = ["person", "api", "camera", "backfill"] as const;
+export type UploadSource = (typeof uploadSources)[number];
+
 export const fileUploaded = eventType("file/uploaded", {
-  schema: z.object({ fileId: z.uuid(), versionId: z.uuid(), ownerId: z.uuid() }),
+  schema: z.object({
+    fileId: z.uuid(),
+    versionId: z.uuid(),
+    ownerId: z.uuid(),
+    source: z.enum(uploadSources),
+    cameraId: z.string().nullable(),
+  }),
 });
 
 export const fileDeleted = eventType("file/deleted", {

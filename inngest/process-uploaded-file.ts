@@ -2,17 +2,20 @@ import { inngest } from "./client";
 import { fileProcessed, fileQuarantined, fileReady, fileUploaded } from "./events";
 import type { FileStatus } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/actor";
-import { deduplicateVersion } from "@/lib/files/blobs";
-import { extractStoredMediaInfo, makeStoredVariants } from "@/lib/files/media";
-import { hashStoredVersion, recordProcessingOutcome, scanStoredVersion, sniffStoredVersion, verifyStoredVersion } from "@/lib/files/processing";
+import { processingConcurrency } from "@/lib/env";
+import { extractMetadataAndMakeVariants } from "@/lib/files/media";
+import { recordProcessingOutcome, scanAndSniffStoredVersion, verifyAndStoreContent } from "@/lib/files/processing";
 import { runJobStep, type JobRef } from "@/lib/jobs/track";
 
 const processing: ServiceContext = { actor: { type: "system", name: "processing" } };
+const limit = processingConcurrency();
 
 /**
- * Runs after every upload (and again when the sweep or an admin re-sends it). Each step calls one lib
- * function, records its progress in processing_jobs, and is safe to repeat: a retry replays the
- * function from the top, and a re-sent event starts it over on whatever the last run left behind.
+ * Runs after every upload (and again when the sweep or an admin re-sends it). Three working steps,
+ * each a retry boundary around work that is expensive to repeat (the content check and dedup, the
+ * scan, the image work), then the outcome. Each calls one lib function, records its progress in
+ * processing_jobs, and is safe to repeat: a retry replays the function from the top, and a re-sent
+ * event starts it over on whatever the last run left behind.
  */
 export const processUploadedFile = inngest.createFunction(
   {
@@ -20,6 +23,15 @@ export const processUploadedFile = inngest.createFunction(
     name: "Process uploaded file",
     retries: 4,
     triggers: [fileUploaded],
+    // Steps at once: PROCESSING_CONCURRENCY in all, half of it for one camera (files without a camera
+    // queue per owner), so a camera with a backlog cannot hold every slot and starve the others.
+    concurrency: [
+      { limit },
+      { key: "event.data.cameraId != null ? event.data.cameraId : event.data.ownerId", limit: Math.max(1, Math.floor(limit / 2)) },
+    ],
+    // Waiting work starts in this order: a person's upload ahead of anything queued in the last 10 minutes,
+    // re-sent (backfill) work 10 minutes behind (Inngest's bounds are ±600 s).
+    priority: { run: "event.data.source == 'person' ? 600 : event.data.source == 'backfill' ? -600 : 0" },
     onFailure: async ({ event, error, step }) => {
       const { fileId, versionId, ownerId } = event.data.event.data;
       const outcome = await step.run("record-failure", () =>
@@ -36,35 +48,26 @@ export const processUploadedFile = inngest.createFunction(
     const finish = async (status: Exclude<FileStatus, "processing">, reason: string | null = null) => {
       const outcome = await tracked("record-outcome", () => recordProcessingOutcome(fileId, status, reason, versionId));
       if (outcome.changed) {
-        await step.sendEvent("announce-processed", fileProcessed.create({ fileId, ownerId, status }));
-        if (outcome.live && status === "ready") await step.sendEvent("announce-ready", fileReady.create({ fileId, ownerId }));
-        if (outcome.live && status === "quarantined") await step.sendEvent("announce-quarantined", fileQuarantined.create({ fileId, ownerId }));
+        // One step for all of them: each step is a round trip to the app.
+        await step.sendEvent("announce-outcome", [
+          fileProcessed.create({ fileId, ownerId, status }),
+          ...(outcome.live && status === "ready" ? [fileReady.create({ fileId, ownerId })] : []),
+          ...(outcome.live && status === "quarantined" ? [fileQuarantined.create({ fileId, ownerId })] : []),
+        ]);
       }
       return { fileId, status, reason };
     };
 
-    const stored = await tracked("verify-stored-object", () => verifyStoredVersion(fileId, versionId));
-    if (!stored.ok) return finish("failed", stored.reason);
+    const content = await tracked("verify-checksum", () => verifyAndStoreContent(processing, { fileId, versionId }));
+    if (!content.ok) return finish(content.status, content.reason);
 
-    const hash = await tracked("checksum", () => hashStoredVersion(fileId, versionId));
-    if ("ok" in hash) return finish("rejected", hash.reason);
-    const moved = await tracked("deduplicate", () => deduplicateVersion(fileId, versionId, hash.sha256, hash.size, hash.etag));
-    if (!moved.ok) return finish("rejected", moved.reason);
-
-    // Scanned before the type check: malware dressed up as a photo is quarantined and reported, not
-    // merely rejected as an unknown type.
-    const scan = await tracked("virus-scan", () => scanStoredVersion(fileId, versionId));
-    if (!scan.clean) return finish("quarantined", `ClamAV found ${scan.signature}; the file is kept aside and never served.`);
-
-    const type = await tracked("sniff-type", () => sniffStoredVersion(processing, { fileId, versionId }));
-    if (!type.ok) return finish("rejected", type.reason);
+    const type = await tracked("virus-scan", () => scanAndSniffStoredVersion(processing, { fileId, versionId }));
+    if (!type.ok) return finish(type.status, type.reason);
 
     if (type.kind === "image" || type.kind === "video") {
       const kind = type.kind;
-      const info = await tracked("extract-metadata", () => extractStoredMediaInfo(processing, { fileId, versionId, kind }));
-      if ("ok" in info) return finish("rejected", info.reason);
-      const variants = await tracked("make-variants", () => makeStoredVariants(processing, { fileId, versionId, kind, info }));
-      if ("ok" in variants) return finish("rejected", variants.reason);
+      const media = await tracked("metadata-variants", () => extractMetadataAndMakeVariants(processing, { fileId, versionId, kind }));
+      if (!media.ok) return finish("rejected", media.reason);
     }
     return finish("ready");
   },

@@ -107,6 +107,8 @@ const schema = z.object({
   CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
   /** Processing work with no progress for this long is re-sent by the sweep. */
   PROCESSING_STALL_SECONDS: z.coerce.number().int().min(10).default(120),
+  /** Processing steps running at once across all files (Inngest `concurrency`); one camera (or owner) gets half. */
+  PROCESSING_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
   /**
    * Test-only fault injection, off when unset: `<filename prefix>:<step>:<times|always>` entries,
    * comma-separated, make that processing step throw on its first <times> attempts for files whose
@@ -159,4 +161,12 @@ let parsed: Env | undefined;
 export function env(): Env {
   parsed ??= parseEnv(process.env);
   return parsed;
+}
+
+/**
+ * PROCESSING_CONCURRENCY alone, for the workflow's static config, which is built when the module loads
+ * (also during `next build`, where the rest of the environment may be missing).
+ */
+export function processingConcurrency(): number {
+  return schema.shape.PROCESSING_CONCURRENCY.parse(process.env.PROCESSING_CONCURRENCY);
 }

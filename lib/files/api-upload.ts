@@ -13,7 +13,7 @@ import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
 import { formatBytes } from "@/lib/format";
 import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
-import { announceFileEvent } from "./events";
+import { announceFileEvent, uploadSource } from "./events";
 import { sanitizeFilename } from "./filename";
 import { assertAcceptableType } from "./media-types";
 import { assertQuotaLeaves, assertWithinQuota } from "./quota";
@@ -70,7 +70,8 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
         size: stored!.size, storageEtag: stored!.etag, ...extra, via: "api",
       });
     });
-    await announceFileEvent({ name: "file/uploaded", data: { fileId, versionId, ownerId } });
+    const source = uploadSource(ctx.actor, file.cameraId);
+    await announceFileEvent({ name: "file/uploaded", data: { fileId, versionId, ownerId, source, cameraId: file.cameraId } });
     return toUploadResponse(file);
   } catch (err) {
     if (stored) await deleteObjectQuietly(objectKey);

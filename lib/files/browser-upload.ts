@@ -13,7 +13,7 @@ import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
 import { browserWriteHeaders, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
-import { announceFileEvent } from "./events";
+import { announceFileEvent, uploadSource } from "./events";
 import { sanitizeFilename } from "./filename";
 import { assertAcceptableSize, assertAcceptableType } from "./media-types";
 import { assertWithinQuota } from "./quota";
@@ -174,7 +174,8 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
       via: "browser",
     });
   });
-  await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: session.versionId, ownerId } });
+  const source = uploadSource(ctx.actor, file.cameraId);
+  await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: session.versionId, ownerId, source, cameraId: file.cameraId } });
   return toUploadResponse(file);
 }
 

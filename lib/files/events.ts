@@ -1,11 +1,19 @@
 import "server-only";
 import { inngest } from "@/inngest/client";
-import { fileDeleted, fileUploaded } from "@/inngest/events";
+import { fileDeleted, fileUploaded, type UploadSource } from "@/inngest/events";
+import type { Actor } from "@/lib/auth/actor";
 import { logger } from "@/lib/log";
 
 type Announcement =
-  | { name: "file/uploaded"; data: { fileId: string; versionId: string; ownerId: string } }
+  | { name: "file/uploaded"; data: { fileId: string; versionId: string; ownerId: string; source: UploadSource; cameraId: string | null } }
   | { name: "file/deleted"; data: { fileId: string; ownerId: string } };
+
+/** Who is waiting for an upload's processing, which orders it (see `fileUploaded`). */
+export function uploadSource(actor: Actor, cameraId: string | null): UploadSource {
+  if (actor.type === "user") return "person";
+  if (actor.type === "apiKey") return cameraId ? "camera" : "api";
+  return "backfill";
+}
 
 /**
  * Tells the workflows about a change that has already committed. A lost event never loses data: the

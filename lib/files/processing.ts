@@ -1,4 +1,5 @@
 import "server-only";
+import type { Readable } from "node:stream";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files, fileVersions, processingJobs, type FileStatus } from "@/db/schema";
@@ -8,21 +9,43 @@ import { env } from "@/lib/env";
 import { sha256OfStream } from "@/lib/processing/checksum";
 import { scanStream } from "@/lib/processing/clamav";
 import { checkTypeConsistency, SNIFF_MAX_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
+import { deduplicateVersion } from "./blobs";
 import { headObjectOrNull, loadVersion, openObject, readObject } from "./stored-object";
 
 export type Check = { ok: true } | { ok: false; reason: string };
 
-/** Confirms the version's object is in the bucket with the recorded size. Safe to re-run. */
-export async function verifyStoredVersion(fileId: string, versionId: string): Promise<Check> {
+/** Where a step left the file: go on, or stop with the file's final status and why. */
+export type Verdict<T = object> = ({ ok: true } & T) | { ok: false; status: Exclude<FileStatus, "processing" | "ready">; reason: string };
+
+/**
+ * The content check, one step: the stored object is there with the recorded size (else `failed`), one
+ * stream through SHA-256 matches the size and the client's `checksum` (else `rejected`), and the version
+ * then points at the one stored copy of that content (deduplication). Safe to re-run at any point: a
+ * version already moved to its blob keeps the hash it was given then, and only the blob is checked.
+ */
+export async function verifyAndStoreContent(_ctx: ServiceContext, input: { fileId: string; versionId: string }): Promise<Verdict> {
+  const { fileId, versionId } = input;
   const found = await loadVersion(fileId, versionId);
-  if (!found) return { ok: false, reason: "The file version no longer exists." };
+  if (!found) return { ok: false, status: "failed", reason: "The file version no longer exists." };
   const { version } = found;
-  const head = await headObjectOrNull(version.objectKey);
-  if (!head) return { ok: false, reason: "The stored object is missing." };
-  if (head.ContentLength !== version.size) {
-    return { ok: false, reason: `Stored size ${head.ContentLength} does not match the recorded ${version.size} bytes.` };
+  if (version.checksumSha256) {
+    const head = await headObjectOrNull(version.objectKey);
+    if (!head) return { ok: false, status: "failed", reason: "The stored object is missing." };
+    return { ok: true };
   }
-  return { ok: true };
+  const object = await openObject(version.objectKey).catch((err) => {
+    if (err?.$metadata?.httpStatusCode === 404) return null;
+    throw err;
+  });
+  if (!object) return { ok: false, status: "failed", reason: "The stored object is missing." };
+  if (object.contentLength !== null && object.contentLength !== version.size) {
+    object.body.destroy();
+    return { ok: false, status: "failed", reason: `Stored size ${object.contentLength} does not match the recorded ${version.size} bytes.` };
+  }
+  const hash = await checkedHash(object, version);
+  if ("reason" in hash) return { ok: false, status: "rejected", reason: hash.reason };
+  const moved = await deduplicateVersion(fileId, versionId, hash.sha256, hash.size, hash.etag);
+  return moved.ok ? moved : { ok: false, status: "rejected", reason: moved.reason };
 }
 
 /**
@@ -38,34 +61,45 @@ export async function hashStoredVersion(
   if (!found) return { ok: false, reason: "The file version no longer exists." };
   const { version } = found;
   if (version.checksumSha256) return { sha256: version.checksumSha256, size: version.size, etag: null };
-  const object = await openObject(version.objectKey);
+  const hash = await checkedHash(await openObject(version.objectKey), version);
+  return "reason" in hash ? { ok: false, reason: hash.reason } : hash;
+}
+
+async function checkedHash(
+  object: { body: Readable; etag: string | null },
+  version: { size: number; expectedSha256: string | null },
+): Promise<{ sha256: string; size: number; etag: string | null } | { reason: string }> {
   const { sha256, size } = await sha256OfStream(object.body);
-  if (size !== version.size) {
-    return { ok: false, reason: `The stored object has ${size} bytes, not the ${version.size} recorded at upload.` };
-  }
+  if (size !== version.size) return { reason: `The stored object has ${size} bytes, not the ${version.size} recorded at upload.` };
   if (version.expectedSha256 && version.expectedSha256 !== sha256) {
-    return { ok: false, reason: `The stored bytes have SHA-256 ${sha256}, not the ${version.expectedSha256} the client sent.` };
+    return { reason: `The stored bytes have SHA-256 ${sha256}, not the ${version.expectedSha256} the client sent.` };
   }
   return { sha256, size, etag: object.etag };
 }
 
 /**
- * Reads the first bytes and decides the real type. The content wins over the declaration when both
- * are acceptable (a PNG named .jpg is recorded as image/png); anything else is rejected with why.
+ * The safety checks, one step: ClamAV first (infected → `quarantined`: malware dressed up as a photo is
+ * reported, not merely rejected as an unknown type), then the real type from the first bytes. The
+ * content wins over the declaration when both are acceptable (a PNG named .jpg is recorded as
+ * image/png); anything else is `rejected` with why. Fails (and so retries) when clamd gives no verdict.
  */
-export async function sniffStoredVersion(
+export async function scanAndSniffStoredVersion(
   _ctx: ServiceContext,
   input: { fileId: string; versionId: string },
-): Promise<({ ok: true; mimeType: string; kind: SniffedKind }) | { ok: false; reason: string }> {
+): Promise<Verdict<{ mimeType: string; kind: SniffedKind }>> {
   const { fileId, versionId } = input;
   const found = await loadVersion(fileId, versionId);
-  if (!found) return { ok: false, reason: "The file version no longer exists." };
-  if (found.version.size === 0) return { ok: false, reason: "The file is empty." };
+  if (!found) throw new Error("The file version no longer exists.");
+  const key = found.version.objectKey;
+  const scan = await scanStream(await readObject(key), { host: env().CLAMD_HOST, port: env().CLAMD_PORT });
+  if (!scan.clean) return { ok: false, status: "quarantined", reason: `ClamAV found ${scan.signature}; the file is kept aside and never served.` };
+
+  if (found.version.size === 0) return { ok: false, status: "rejected", reason: "The file is empty." };
   // Ranged, read only as far as detection needs, then closed: the object is never held whole.
-  const head = await readObject(found.version.objectKey, `bytes=0-${SNIFF_MAX_BYTES - 1}`);
+  const head = await readObject(key, `bytes=0-${SNIFF_MAX_BYTES - 1}`);
   const sniffed = await sniffMediaType(head).finally(() => head.destroy());
   const check = checkTypeConsistency(found.file.mimeType, sniffed, env().ALLOWED_MIME_TYPES);
-  if (!check.ok || !sniffed) return { ok: false, reason: check.ok ? "The content type could not be read." : check.reason };
+  if (!check.ok || !sniffed) return { ok: false, status: "rejected", reason: check.ok ? "The content type could not be read." : check.reason };
   if (check.mimeType !== found.version.mimeType || check.mimeType !== found.file.mimeType) {
     await getDb().transaction(async (tx) => {
       await tx.update(fileVersions).set({ mimeType: check.mimeType }).where(eq(fileVersions.id, versionId));
@@ -73,13 +107,6 @@ export async function sniffStoredVersion(
     });
   }
   return { ok: true, mimeType: check.mimeType, kind: sniffed.kind };
-}
-
-/** Streams the object through clamd. Fails (and so retries) when clamd cannot give a verdict. */
-export async function scanStoredVersion(fileId: string, versionId: string): Promise<{ clean: true } | { clean: false; signature: string }> {
-  const found = await loadVersion(fileId, versionId);
-  if (!found) throw new Error("The file version no longer exists.");
-  return scanStream(await readObject(found.version.objectKey), { host: env().CLAMD_HOST, port: env().CLAMD_PORT });
 }
 
 /**

@@ -7,7 +7,8 @@ import { notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
-import { announceFileEvent } from "@/lib/files/events";
+import type { UploadSource } from "@/inngest/events";
+import { announceFileEvent, uploadSource } from "@/lib/files/events";
 import type { jobListQuerySchema } from "./schemas";
 
 /** The admin Jobs page: recent work from the app's own records, and how much is waiting. */
@@ -63,7 +64,7 @@ export async function retryJob(ctx: ServiceContext, jobId: string) {
     await recordAuditEvent({ ...ctx, tx }, { action: "job.retry", fileId: row.fileId, details: { jobId: row.id, kind: row.kind, lastError: row.lastError } });
     return updated;
   });
-  await resend(job);
+  await resend(job, uploadSource(ctx.actor, null));
   return toJobSummary(job);
 }
 
@@ -79,11 +80,13 @@ export async function resendStalledJobs(): Promise<{ resent: number }> {
     .set({ resends: sql`${processingJobs.resends} + 1`, updatedAt: new Date() })
     .where(and(inArray(processingJobs.status, ["queued", "running"]), lt(processingJobs.updatedAt, bound)))
     .returning();
-  for (const job of stalled) await resend(job);
+  for (const job of stalled) await resend(job, "backfill");
   return { resent: stalled.length };
 }
 
-async function resend(job: ProcessingJob) {
-  const [file] = await getDb().select({ ownerId: files.ownerId }).from(files).where(eq(files.id, job.fileId));
-  if (file) await announceFileEvent({ name: "file/uploaded", data: { fileId: job.fileId, versionId: job.versionId, ownerId: file.ownerId } });
+async function resend(job: ProcessingJob, source: UploadSource) {
+  const [file] = await getDb().select({ ownerId: files.ownerId, cameraId: files.cameraId }).from(files).where(eq(files.id, job.fileId));
+  if (!file) return;
+  const data = { fileId: job.fileId, versionId: job.versionId, ownerId: file.ownerId, source, cameraId: file.cameraId };
+  await announceFileEvent({ name: "file/uploaded", data });
 }

@@ -81,23 +81,30 @@ export async function extractImageMetadata(input: Buffer | Readable): Promise<Im
 
 /**
  * A thumbnail for grids and a preview for the viewer, both WebP, upright and without metadata:
- * a variant may be shown to people who should not learn where a photo was taken.
+ * a variant may be shown to people who should not learn where a photo was taken. The image is
+ * decoded once: the upright pixels at preview size (8 bits per channel, sRGB) feed both encodings.
  */
 export async function makeImageVariants(input: Buffer | Readable): Promise<{ thumbnail: ImageVariant; preview: ImageVariant }> {
   const source = await loadWhole(input);
+  const { data, info } = await fitInside(source.autoOrient(), PREVIEW_MAX_SIDE)
+    .toColourspace("srgb")
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true })
+    .catch(explainPixelLimit);
+  const decoded = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const [thumbnail, preview] = await Promise.all([
-    renderVariant(source.clone(), THUMBNAIL_MAX_SIDE, 75),
-    renderVariant(source.clone(), PREVIEW_MAX_SIDE, 82),
-  ]).catch(explainPixelLimit);
+    encodeWebp(fitInside(decoded(), THUMBNAIL_MAX_SIDE), 75),
+    encodeWebp(decoded(), 82),
+  ]);
   return { thumbnail, preview };
 }
 
-async function renderVariant(pipeline: Sharp, maxSide: number, quality: number): Promise<ImageVariant> {
-  const { data, info } = await pipeline
-    .autoOrient()
-    .resize({ width: maxSide, height: maxSide, fit: "inside", withoutEnlargement: true })
-    .webp({ quality })
-    .toBuffer({ resolveWithObject: true });
+function fitInside(pipeline: Sharp, maxSide: number): Sharp {
+  return pipeline.resize({ width: maxSide, height: maxSide, fit: "inside", withoutEnlargement: true });
+}
+
+async function encodeWebp(pipeline: Sharp, quality: number): Promise<ImageVariant> {
+  const { data, info } = await pipeline.webp({ quality }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, contentType: "image/webp" };
 }
 

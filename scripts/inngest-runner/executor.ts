@@ -4,6 +4,7 @@ import { StepOpCode, type OutgoingOp } from "inngest/types";
 import { delayMs, sleepUntil } from "./durations";
 import type { RunnerEvent } from "./event-intake";
 import { ExpressionError } from "./expressions";
+import { flowLimits, type StepSlots } from "./flow-control";
 import { ulid } from "./ids";
 import { maxAttempts, type RegisteredFunction } from "./registry";
 import type { RunLog, RunRecord } from "./run-log";
@@ -13,8 +14,16 @@ import type { PendingWaits } from "./waits";
 export interface ExecutorOptions {
   log: (line: string) => void;
   backoffMs: (attempt: number) => number;
-  /** Aborted when the runner stops: pending retries, sleeps, waits and requests give up. */
+  /**
+   * Aborted when the runner stops: pending retries, sleeps, waits and requests give up. Each of those
+   * gets its own signal following this one (AbortSignal.any adds no listener to it): fetch (undici)
+   * leaves its abort listener on the signal it is given until the request is garbage-collected (and
+   * raises that signal's limit to 1500), so one shared signal gathered thousands under load and Node
+   * warned (MaxListenersExceededWarning).
+   */
   signal: AbortSignal;
+  /** Concurrency slots and priority order of the SDK requests. */
+  slots: StepSlots;
   now: () => number;
   waits: PendingWaits;
   runs: RunLog;
@@ -37,7 +46,16 @@ export class Executor {
   constructor(private readonly opts: ExecutorOptions) {}
 
   start(fn: RegisteredFunction, event: RunnerEvent): void {
-    const run: Run = { id: ulid(), fn, event, maxAttempts: maxAttempts(fn), steps: {}, stack: [], disableImmediateExecution: false };
+    const run: Run = {
+      id: ulid(),
+      fn,
+      event,
+      maxAttempts: maxAttempts(fn),
+      steps: {},
+      stack: [],
+      disableImmediateExecution: false,
+      limits: flowLimits(fn, event),
+    };
     const startedAt = new Date(this.opts.now()).toISOString();
     const record = this.opts.runs.add({ id: run.id, function: fn.id, event: event.name, status: "running", attempts: 0, startedAt });
     const execution = this.execute(run, record).finally(() => this.active.delete(execution));
@@ -100,7 +118,10 @@ export class Executor {
   private async request(run: Run, record: RunRecord, stepId: string): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       record.attempts = Math.max(record.attempts, attempt + 1);
-      const reply = await callFunction(run, stepId, attempt, this.opts.signal);
+      const signal = this.operationSignal();
+      // Every request holds a slot of each concurrency constraint while the SDK runs it; retries wait without one.
+      const release = await this.opts.slots.acquire(run.limits, signal);
+      const reply = await callFunction(run, stepId, attempt, signal).finally(release);
       if (reply.kind === "complete") return reply;
       if (reply.kind === "ops") return this.applyOps(run, record, reply.ops);
 
@@ -109,7 +130,7 @@ export class Executor {
       if (!reply.retriable) return { kind: "failed", error: reply.error, summary: `${reply.summary} (${attemptsText}, not retriable)` };
       const delay = reply.retryAfterMs ?? this.opts.backoffMs(attempt);
       this.log(run, `${reply.summary} (${attemptsText}); retrying in ${delay}ms`);
-      await sleep(delay, undefined, { signal: this.opts.signal });
+      await sleep(delay, undefined, { signal: this.operationSignal() });
     }
   }
 
@@ -149,7 +170,7 @@ export class Executor {
     if (delay === undefined) return runnerFailure(`step "${stepLabel(op)}" sleeps for "${op.name}", which is neither a duration nor a date`);
     this.log(run, `step "${stepLabel(op)}" sleeping for ${delay}ms`);
     record.status = "sleeping";
-    await sleepUntil(this.opts.now() + delay, this.opts.now, this.opts.signal);
+    await sleepUntil(this.opts.now() + delay, this.opts.now, this.operationSignal());
     record.status = "running";
     this.memoize(run, op.id, { type: "data", data: null });
     this.log(run, `step "${stepLabel(op)}" woke up`);
@@ -175,6 +196,10 @@ export class Executor {
     this.memoize(run, op.id, { type: "data", data: event });
     this.log(run, `step "${stepLabel(op)}" ${event ? `received ${event.name} (${event.id})` : "timed out"}`);
     return CONTINUE;
+  }
+
+  private operationSignal(): AbortSignal {
+    return AbortSignal.any([this.opts.signal]);
   }
 
   private memoize(run: Run, hashedId: string, result: MemoizedStep): void {

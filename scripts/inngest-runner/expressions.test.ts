@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ExpressionError, compileExpression, type Bindings } from "./expressions";
+import { ExpressionError, compileExpression, compileValueExpression, type Bindings } from "./expressions";
 
 const evaluate = (source: string, vars: Bindings) => compileExpression(source)(vars);
 const trigger = { name: "media/uploaded", data: { id: "f-1", kind: "video", size: 120, tags: ["a"], ok: true, none: null } };
@@ -52,5 +52,20 @@ describe("compileExpression", () => {
     "event.data.ok event.data.ok",
   ])("rejects %s as outside the supported subset", (source) => {
     expect(() => compileExpression(source)).toThrow(ExpressionError);
+  });
+
+  it("chooses a value with cond ? a : b, nesting to the right, for priority factors and concurrency keys", () => {
+    const factor = compileValueExpression("event.data.kind == 'image' ? 600 : event.data.kind == 'video' ? -600 : 0");
+    expect(factor({ event: { data: { kind: "image" } } })).toBe(600);
+    expect(factor({ event: { data: { kind: "video" } } })).toBe(-600);
+    expect(factor({ event: { data: { kind: "doc" } } })).toBe(0);
+    // As in CEL, a missing field is an error for the whole expression (Inngest then uses factor 0).
+    expect(factor({ event: { data: {} } })).toBeUndefined();
+    const key = compileValueExpression("event.data.camera != null ? event.data.camera : event.data.owner");
+    expect(key({ event: { data: { camera: "c1", owner: "o1" } } })).toBe("c1");
+    expect(key({ event: { data: { camera: null, owner: "o1" } } })).toBe("o1");
+    expect(compileValueExpression("event.data.missing")({ event: { data: {} } })).toBeUndefined();
+    expect(compileExpression("(event.data.size > 100 ? true : false)")({ event: trigger })).toBe(true);
+    expect(() => compileValueExpression("event.data.ok ? 1")).toThrow(ExpressionError);
   });
 });

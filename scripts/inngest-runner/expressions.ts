@@ -6,6 +6,7 @@
  *               numbers, true, false, null
  *   comparisons ==  !=  <  <=  >  >=   (ordering only between two numbers or two strings)
  *   logic       &&  ||  and parentheses; a bare operand counts as true only if it is the boolean true
+ *   choice      cond ? a : b  (binding loosest, as in CEL), for `priority.run` and concurrency `key`s
  *
  * Anything else (`!`, functions, `in`, arithmetic, indexing) is a syntax error, so the caller can say
  * so instead of guessing. As in CEL, reading a field that is not there makes the expression false.
@@ -25,7 +26,7 @@ export class ExpressionError extends Error {}
 class MissingField extends Error {}
 
 const TOKEN =
-  /\s*(?:(&&|\|\||==|!=|<=|>=|<|>|\(|\))|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))/y;
+  /\s*(?:(&&|\|\||==|!=|<=|>=|<|>|\(|\)|\?|:)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))/y;
 
 type Token = { op: string } | { value: unknown } | { path: string[] };
 
@@ -54,6 +55,31 @@ function tokenize(source: string): Token[] {
 
 /** Compiles `source` once; the result evaluates it against events. Throws ExpressionError on syntax outside the subset. */
 export function compileExpression(source: string): (vars: Bindings) => boolean {
+  const root = parse(source);
+  return (vars) => {
+    try {
+      return isTrue(root, vars);
+    } catch (err) {
+      if (err instanceof MissingField) return false;
+      throw err;
+    }
+  };
+}
+
+/** Like compileExpression, for expressions that yield a value (a priority factor, a concurrency key); a missing field yields undefined. */
+export function compileValueExpression(source: string): (vars: Bindings) => unknown {
+  const root = parse(source);
+  return (vars) => {
+    try {
+      return root(vars);
+    } catch (err) {
+      if (err instanceof MissingField) return undefined;
+      throw err;
+    }
+  };
+}
+
+function parse(source: string): Node {
   const tokens = tokenize(source);
   let pos = 0;
   const peekOp = () => {
@@ -64,6 +90,16 @@ export function compileExpression(source: string): (vars: Bindings) => boolean {
     throw new ExpressionError(`${what} in: ${source}`);
   };
 
+  const parseChoice = (): Node => {
+    const condition = parseOr();
+    if (peekOp() !== "?") return condition;
+    pos++;
+    const whenTrue = parseChoice();
+    if (peekOp() !== ":") fail(`missing ":"`);
+    pos++;
+    const whenFalse = parseChoice();
+    return (vars) => (isTrue(condition, vars) ? whenTrue(vars) : whenFalse(vars));
+  };
   const parseOr = (): Node => {
     let left = parseAnd();
     while (peekOp() === "||") {
@@ -95,22 +131,15 @@ export function compileExpression(source: string): (vars: Bindings) => boolean {
     if ("value" in token) return () => token.value;
     if ("path" in token) return (vars) => read(vars, token.path);
     if (token.op !== "(") return fail(`unexpected "${token.op}"`);
-    const inner = parseOr();
+    const inner = parseChoice();
     if (peekOp() !== ")") fail(`missing ")"`);
     pos++;
     return inner;
   };
 
-  const root = parseOr();
+  const root = parseChoice();
   if (pos < tokens.length) fail("unexpected trailing input");
-  return (vars) => {
-    try {
-      return isTrue(root, vars);
-    } catch (err) {
-      if (err instanceof MissingField) return false;
-      throw err;
-    }
-  };
+  return root;
 }
 
 function isTrue(node: Node, vars: Bindings): boolean {

@@ -2,6 +2,7 @@ import { defaultBackoffMs } from "./backoff";
 import { CronScheduler } from "./cron-scheduler";
 import { EventIntake, sendEventBody, type RunnerEvent } from "./event-intake";
 import { Executor } from "./executor";
+import { StepSlots } from "./flow-control";
 import { FunctionRegistry, registerBody, unsupportedFeatures } from "./registry";
 import { RunLog } from "./run-log";
 import { listen } from "./server";
@@ -68,6 +69,7 @@ export async function startLocalInngestRunner(opts: LocalInngestRunnerOptions): 
     log,
     backoffMs: opts.backoffMs ?? defaultBackoffMs,
     signal: stopping.signal,
+    slots: new StepSlots(now),
     now,
     waits,
     runs,

@@ -63,11 +63,24 @@ function triggerFires(t: RegisteredFunction["triggers"][number], event: RunnerEv
 }
 
 // Config the SDK registers that this runner accepts but does not act on yet.
-const IGNORED_OPTIONS = ["cancel", "batchEvents", "debounce", "concurrency", "throttle", "rateLimit", "idempotency", "singleton", "priority", "timeouts"];
+// (`concurrency` and `priority` it honours: flow-control.ts.)
+const IGNORED_OPTIONS = ["cancel", "batchEvents", "debounce", "throttle", "rateLimit", "idempotency", "singleton", "timeouts"];
 
 /** Names what a function asks for that the runner ignores or cannot do, so a sync can warn about it. */
 export function unsupportedFeatures(fn: RegisteredFunction): string[] {
   const features = IGNORED_OPTIONS.filter((option) => fn[option] !== undefined);
+  const flowExpressions = [
+    ...(Array.isArray(fn.concurrency) ? fn.concurrency : [fn.concurrency]).map((c) => (c as { key?: unknown } | undefined)?.key),
+    (fn.priority as { run?: unknown } | undefined)?.run,
+  ];
+  for (const expression of flowExpressions) {
+    if (typeof expression !== "string") continue;
+    try {
+      compileExpression(expression);
+    } catch (err) {
+      features.push(`flow-control expression outside the supported subset, evaluated as no key / priority 0 (${(err as Error).message})`);
+    }
+  }
   for (const t of fn.triggers) {
     if (t.expression) {
       try {

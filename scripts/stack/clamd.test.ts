@@ -36,7 +36,8 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 
 describe("startClamd", () => {
   it("starts offline with the shipped signature and finds EICAR", async () => {
-    const clamd = await startClamd({ dir: tmpDir("shipped"), systemDatabaseDir: null, log: console.log });
+    const dir = tmpDir("shipped");
+    const clamd = await startClamd({ dir, systemDatabaseDir: null, log: console.log });
     running.push(clamd);
     console.log(`clamd start with only the shipped signature: ${clamd.startMs} ms`);
     expect(clamd.databases).toEqual(["framevault-test.ndb"]);
@@ -44,6 +45,8 @@ describe("startClamd", () => {
     expect(await pingClamd(clamd)).toBe(true);
     expect(await scanStream(Readable.from([eicar()]), clamd)).toEqual({ clean: false, signature: "Framevault.Test.EICAR.UNOFFICIAL" });
     expect(await scanStream(Readable.from([Buffer.from("just some text")]), clamd)).toEqual({ clean: true });
+    // Image fuzzy hashing is off (clamd 1.x would reject the config if it did not know the option).
+    expect(fs.readFileSync(path.join(dir, "clamd.conf"), "utf8")).toMatch(/^ScanImageFuzzyHash no$/m);
   });
 
   it("adds the databases found in the system folder, and only databases", async () => {

@@ -168,8 +168,8 @@ describe("hash, then copy", () => {
     return { fileId, versionId, key };
   }
 
-  // The workflow's checksum and deduplicate steps, called in order as it calls them, with the upload
-  // overwritten between the two (its presigned PUT URL may still be live).
+  // The two halves of the workflow's verify-checksum step (hash, then copy to the blob), called in order,
+  // with the upload overwritten between them (its presigned PUT URL may still be live).
   it("stores nothing when the object changes between hashing and the copy to its blob", async () => {
     const original = randomBytes(64 * 1024);
     const { fileId, versionId, key } = await storedVersion(original);
