@@ -1,10 +1,11 @@
 // The bench's pipeline scenario: the processing pipeline's images per second against bare sharp making the same
-// two WebP sizes from the same images at the same concurrency, from one run, with peak memory.
+// two WebP sizes plus one clamd scan of the same bytes, at the same concurrency, from one run, with peak memory.
 // The pipeline runs in the bench's process through the same lib functions the Inngest steps call, against the
 // real Postgres, S3 (Ceph RGW or s3rver) and clamd the bench started (their variables already in process.env),
 // so workflow-engine HTTP is not counted.
 import { randomUUID } from "node:crypto";
 import os from "node:os";
+import { Readable } from "node:stream";
 import sharp from "sharp";
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 48);
@@ -57,6 +58,9 @@ export async function benchPipeline(): Promise<PipelineResult> {
   const { extractMetadataAndMakeVariants } = await import("../lib/files/media");
   const p = await import("../lib/files/processing");
   const { PREVIEW_MAX_SIDE, THUMBNAIL_MAX_SIDE } = await import("../lib/processing/image");
+  const { scanStream } = await import("../lib/processing/clamav");
+  const { env } = await import("../lib/env");
+  const clamd = { host: env().CLAMD_HOST, port: env().CLAMD_PORT };
 
   log(`making ${IMAGES} 3072x2048 JPEGs; concurrency ${CONCURRENCY} (${os.availableParallelism()} CPUs)`);
   const photos = await makePhotos();
@@ -78,6 +82,7 @@ export async function benchPipeline(): Promise<PipelineResult> {
     withConcurrency(uploads, CONCURRENCY, async ({ bytes }) => {
       const source = sharp(bytes);
       await Promise.all([
+        scanStream(Readable.from([bytes]), clamd).then((r) => { if (!r.clean) throw new Error("infected?"); }),
         source.clone().autoOrient().resize({ width: THUMBNAIL_MAX_SIDE, height: THUMBNAIL_MAX_SIDE, fit: "inside" }).webp({ quality: 75 }).toBuffer(),
         source.clone().autoOrient().resize({ width: PREVIEW_MAX_SIDE, height: PREVIEW_MAX_SIDE, fit: "inside" }).webp({ quality: 82 }).toBuffer(),
       ]);
@@ -99,7 +104,7 @@ export async function benchPipeline(): Promise<PipelineResult> {
   const bareRate = IMAGES / bare.seconds;
   const pipelineRate = IMAGES / pipeline.seconds;
   console.log("");
-  console.log(`bare sharp (thumbnail + preview):  ${bareRate.toFixed(2)} images/s  (${bare.seconds.toFixed(1)} s, peak RSS ${bare.peakRssMiB} MiB)`);
+  console.log(`bare sharp + scan (thumbnail, preview, clamd): ${bareRate.toFixed(2)} images/s  (${bare.seconds.toFixed(1)} s, peak RSS ${bare.peakRssMiB} MiB)`);
   console.log(`pipeline (all steps, S3, clamd, DB): ${pipelineRate.toFixed(2)} images/s  (${pipeline.seconds.toFixed(1)} s, peak RSS ${pipeline.peakRssMiB} MiB)`);
   console.log(`ratio pipeline / bare: ${(pipelineRate / bareRate).toFixed(2)}  (${IMAGES} images, concurrency ${CONCURRENCY})`);
   return {
