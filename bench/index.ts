@@ -1,7 +1,7 @@
 // `npm run bench`: every scenario of issue 13 against its raw baseline in the same run, on a production build
 // (`next build` unless .next is fresh, then `node server.mjs`) with the stack `npm test` uses: embedded Postgres,
 // Ceph RGW, clamd and the local Inngest runner. Prints one table and writes it to bench/results/.
-//   npm run bench -- [--quick] [--rows N] [--only presign,file-info,small-uploads,large,mixed,lists,pipeline]
+//   npm run bench -- [--quick] [--rows N] [--only presign,file-info,small-uploads,large,mixed,lists,pipeline] [--profile DIR]
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -18,13 +18,14 @@ const started = Date.now();
 const log = (line: string) => console.log(`[bench ${Math.round((Date.now() - started) / 1000)}s] ${line}`);
 
 function parseArgs(argv: string[]): BenchOptions {
-  const opts: BenchOptions = { rows: 100_000, quick: false, only: null };
+  const opts: BenchOptions = { rows: 100_000, quick: false, only: null, profileDir: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") opts.quick = true;
     else if (a === "--rows") opts.rows = Number(argv[++i]);
     else if (a === "--only") opts.only = argv[++i].split(",").map((s) => s.trim());
-    else throw new Error(`unknown option ${a}; use --quick, --rows N, --only ${SCENARIOS.join(",")}`);
+    else if (a === "--profile") opts.profileDir = path.resolve(argv[++i]);
+    else throw new Error(`unknown option ${a}; use --quick, --rows N, --only ${SCENARIOS.join(",")}, --profile DIR`);
   }
   if (!Number.isInteger(opts.rows) || opts.rows < 100) throw new Error("--rows takes a whole number ≥ 100");
   const unknown = opts.only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s)) ?? [];
@@ -83,7 +84,7 @@ try {
   };
   // The in-process pipeline scenario reads the same services through lib/env.ts.
   Object.assign(process.env, stack.env);
-  app = await startApp({ port, env: appEnv, logPath: path.join(root, "bench", "results", "app.log") });
+  app = await startApp({ port, env: appEnv, logPath: path.join(root, "bench", "results", "app.log"), profileDir: opts.profileDir ?? undefined });
   await stack.runner.sync();
   log(`app up at ${base} (pid ${app.process.pid}); seeding the bench user`);
   const user = await seedUser(base, { email: stack.admin.email, password: stack.admin.password ?? "" });
@@ -156,7 +157,8 @@ if (rows.length) {
     `${new Date().toISOString()}; ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}; S3: ${stack.s3.kind}`,
     `options: rows ${opts.rows.toLocaleString()}${opts.quick ? ", quick (smaller counts)" : ""}${opts.only ? `, only ${opts.only.join(",")}` : ""}; total ${Math.round((Date.now() - started) / 1000)} s`,
   ];
-  const file = publish(rows, context, path.join(root, "bench", "results"));
-  log(`table written to ${path.relative(root, file)} and bench/results/latest.md`);
+  const complete = !opts.only && !opts.quick && exitCode === 0;
+  const file = publish(rows, context, path.join(root, "bench", "results"), complete);
+  log(`table written to ${path.relative(root, file)}${complete ? " and bench/results/latest.md" : ""}`);
 }
 process.exit(exitCode);

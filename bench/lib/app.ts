@@ -112,8 +112,11 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(opts: { port: number; env: Record<string, string>; logPath: string }): Promise<RunningApp> {
-  const app = spawn(process.execPath, [path.join(root, "server.mjs")], {
+export async function startApp(opts: { port: number; env: Record<string, string>; logPath: string; profileDir?: string }): Promise<RunningApp> {
+  // `--profile DIR`: the server writes a V8 CPU profile there when the bench stops it (open it in Chrome's
+  // DevTools or speedscope).
+  const profile = opts.profileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.profileDir] : [];
+  const app = spawn(process.execPath, [...profile, path.join(root, "server.mjs")], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...opts.env, PORT: String(opts.port), HOSTNAME: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },

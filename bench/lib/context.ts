@@ -12,6 +12,8 @@ export interface BenchOptions {
   rows: number;
   quick: boolean;
   only: string[] | null;
+  /** `--profile DIR`: the app server writes a CPU profile there. */
+  profileDir: string | null;
 }
 
 export interface BenchContext {
@@ -73,9 +75,28 @@ export function readySmallFiles(ctx: BenchContext, count: number): Promise<{ id:
       made.push({ id: await apiUpload(ctx, `ready-${i}.jpg`, bytes), sha256: sha256(bytes), size: bytes.length });
     });
     await waitReady(ctx, made.map((f) => f.id), 600_000);
+    await quiesce(ctx);
     return made;
   })();
   return readyFiles;
+}
+
+/**
+ * Waits until the runner has no run in progress: a file is `ready` before its run's last steps (the outcome's
+ * announcement) and the webhook fan-outs it starts have run, and a request-rate scenario measured right after
+ * would share the CPU with them.
+ */
+export async function quiesce(ctx: BenchContext, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let calm = 0;
+  while (Date.now() < deadline) {
+    const runs = (await (await fetch(new URL("/runs", ctx.gate.url))).json()) as { status: string; startedAt: string }[];
+    const busy = runs.some((r) => r.status === "running" || Date.now() - Date.parse(r.startedAt) < 1000);
+    calm = busy ? 0 : calm + 1;
+    if (calm >= 3) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  ctx.log(`the runner was still busy after ${timeoutMs / 1000} s; measuring anyway`);
 }
 
 /** Waits until every file left `processing`; throws if any ended anything but `ready`. */

@@ -38,8 +38,11 @@ function plain(rows: Row[]): string {
   return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("-+-"), ...cells.slice(1).map(line)].join("\n");
 }
 
-/** Prints the table and writes it as markdown to bench/results/<date>.md and bench/results/latest.md. */
-export function publish(rows: Row[], context: string[], resultsDir: string): string {
+/**
+ * Prints the table and writes it as markdown to bench/results/<date>.md, and to bench/results/latest.md when the
+ * run was complete (a `--only` or `--quick` run does not replace the committed table).
+ */
+export function publish(rows: Row[], context: string[], resultsDir: string, complete: boolean): string {
   console.log(`\n${plain(rows)}\n`);
   for (const line of context) console.log(line);
   mkdirSync(resultsDir, { recursive: true });
@@ -47,6 +50,6 @@ export function publish(rows: Row[], context: string[], resultsDir: string): str
   const body = `# Framevault bench, ${new Date().toISOString()}\n\n${context.map((l) => `- ${l}`).join("\n")}\n\n${markdown(rows)}\n`;
   const file = path.join(resultsDir, `${stamp}.md`);
   writeFileSync(file, body);
-  writeFileSync(path.join(resultsDir, "latest.md"), body);
+  if (complete) writeFileSync(path.join(resultsDir, "latest.md"), body);
   return file;
 }
