@@ -1,8 +1,8 @@
 // What every scenario is given: the running app, a signed-in user with an API key (the bench user), the raw S3
 // client for baselines, the database's owner connection, the event gate and the run's options.
-import { S3Client } from "@aws-sdk/client-s3";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { S3Client } from "@aws-sdk/client-s3";
 import postgres from "postgres";
+import { makeS3Client } from "../../scripts/stack/bucket";
 import { fakeJpeg, sha256 } from "../../scripts/testing/fixtures";
 import type { EventGate } from "./app";
 import { expectStatus, runLoad } from "./load";
@@ -36,15 +36,7 @@ export { sha256 };
 
 /** A raw S3 client with enough sockets for any scenario's concurrency (the SDK's default is 50). */
 export function rawS3(env: Record<string, string>): S3Client {
-  return new S3Client({
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
-    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: new NodeHttpHandler({ httpAgent: { maxSockets: 1100, keepAlive: true }, httpsAgent: { maxSockets: 1100, keepAlive: true } }),
-  });
+  return makeS3Client({ endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }, 1100);
 }
 
 export function apiHeaders(ctx: BenchContext, extra: Record<string, string> = {}): Record<string, string> {

@@ -2,7 +2,8 @@ import {
   CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketLifecycleConfigurationCommand, S3Client,
 } from "@aws-sdk/client-s3";
 
-export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string }): S3Client {
+/** An S3 client with the settings every S3 here needs; `maxSockets` widens the SDK's pool of 50 connections. */
+export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string }, maxSockets?: number): S3Client {
   return new S3Client({
     endpoint: s3.endpoint,
     region: s3.region,
@@ -10,6 +11,7 @@ export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId
     forcePathStyle: true,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    ...(maxSockets ? { requestHandler: { httpAgent: { maxSockets, keepAlive: true }, httpsAgent: { maxSockets, keepAlive: true } } } : {}),
   });
 }
 
