@@ -1,5 +1,6 @@
 import "server-only";
 import type { Role } from "@/db/schema";
+import { processMap } from "@/lib/process-map";
 
 /**
  * What an app instance remembers about a key it has read, for `API_KEY_CACHE_SECONDS`: enough to refuse
@@ -28,13 +29,9 @@ export interface CachedApiKey {
 // Enough for every camera of a large fleet; beyond it the oldest entry goes (a Map keeps insertion order).
 const MAX_ENTRIES = 10_000;
 
-// On globalThis: Next.js bundles this module into several route chunks, and a revocation in one route
-// must drop the entry every other route of this process reads.
-const globalForKeys = globalThis as unknown as { framevaultApiKeyCache?: Map<string, CachedApiKey> };
-
-function entries(): Map<string, CachedApiKey> {
-  globalForKeys.framevaultApiKeyCache ??= new Map();
-  return globalForKeys.framevaultApiKeyCache;
+// Shared by every route of the process: a revocation in one route must drop the entry the others read.
+function entries() {
+  return processMap<string, CachedApiKey>("apiKeys", MAX_ENTRIES);
 }
 
 export function cachedApiKey(prefix: string, ttlMs: number, now: number): CachedApiKey | undefined {
@@ -46,10 +43,7 @@ export function cachedApiKey(prefix: string, ttlMs: number, now: number): Cached
 }
 
 export function rememberApiKey(prefix: string, entry: CachedApiKey): void {
-  const map = entries();
-  map.delete(prefix);
-  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
-  map.set(prefix, entry);
+  entries().set(prefix, entry);
 }
 
 /** Called by whatever revokes a key on this instance: the change applies here on the next request. */

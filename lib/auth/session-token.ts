@@ -1,6 +1,7 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
 import { env } from "@/lib/env";
+import { processMap } from "@/lib/process-map";
 
 /** What lib/auth/index.ts puts in the session token and sessionUser needs back. */
 export interface SessionClaims {
@@ -13,7 +14,6 @@ const SECURE_COOKIE = `__Secure-${COOKIE}`;
 // Bounded: beyond it the oldest token is decrypted again on its next use.
 const MAX_ENTRIES = 5_000;
 
-const globalForTokens = globalThis as unknown as { framevaultSessionTokens?: Map<string, { claims: SessionClaims; expiresAt: number }> };
 
 /**
  * The claims of the Auth.js session cookie, decrypted once per token and process rather than on every
@@ -37,7 +37,7 @@ export async function sessionClaims(headers: Headers): Promise<SessionClaims | n
 }
 
 async function claimsOf(token: string, name: string): Promise<SessionClaims | null> {
-  const cache = (globalForTokens.framevaultSessionTokens ??= new Map());
+  const cache = processMap<string, { claims: SessionClaims; expiresAt: number }>("sessionTokens", MAX_ENTRIES);
   const key = `${name}=${token}`;
   const hit = cache.get(key);
   if (hit) {
@@ -53,7 +53,6 @@ async function claimsOf(token: string, name: string): Promise<SessionClaims | nu
   }
   if (!payload || typeof payload.sub !== "string" || !payload.sub || typeof payload.sv !== "number" || typeof payload.exp !== "number") return null;
   const claims = { userId: payload.sub, sessionVersion: payload.sv };
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, { claims, expiresAt: payload.exp * 1000 });
   return claims;
 }

@@ -6,6 +6,7 @@ import { conflict } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { actorId, type ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
+import { processMap } from "@/lib/process-map";
 import { announceFileEvent } from "./events";
 import { findVisibleFile, listVersions } from "./lookup";
 import { toFileDetail } from "./serialize";
@@ -24,7 +25,6 @@ export async function getFileDetail(ctx: ServiceContext, fileId: string) {
 
 const VIEW_COALESCE_SECONDS = 60;
 const MAX_RECENT_VIEWS = 10_000;
-const globalForViews = globalThis as unknown as { framevaultRecentViews?: Map<string, number> };
 
 /**
  * One `file.view` row per actor and file a minute. When this process itself recorded (or found) that row
@@ -32,7 +32,7 @@ const globalForViews = globalThis as unknown as { framevaultRecentViews?: Map<st
  * no transaction. Otherwise the coalescing check in the database decides, across instances.
  */
 async function recordView(ctx: ServiceContext, fileId: string): Promise<void> {
-  const recent = (globalForViews.framevaultRecentViews ??= new Map());
+  const recent = processMap<string, number>("recentViews", MAX_RECENT_VIEWS);
   const key = `${actorId(ctx.actor)}|${fileId}`;
   const at = recent.get(key);
   if (at !== undefined && Date.now() - at < VIEW_COALESCE_SECONDS * 1000) return;
@@ -40,8 +40,6 @@ async function recordView(ctx: ServiceContext, fileId: string): Promise<void> {
   const wrote = await getDb().transaction((tx) => recordAuditEvent({ ...ctx, tx }, { action: "file.view", fileId, coalesce: { withinSeconds: VIEW_COALESCE_SECONDS } }));
   // Only a row written here is known to be this young; one found (another instance's) may be older.
   if (!wrote) return;
-  recent.delete(key);
-  if (recent.size >= MAX_RECENT_VIEWS) recent.delete(recent.keys().next().value!);
   recent.set(key, started);
 }
 
