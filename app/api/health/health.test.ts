@@ -1,12 +1,10 @@
 // Health: liveness without I/O, readiness cached and without internals for anyone but admins. A second
 // instance of the built app, whose virus scanner does not answer, shows the degraded side and the limit.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, httpAnswers, stopChild, waitUntil } from "@/scripts/stack/proc";
+import { freePort } from "@/scripts/stack/proc";
 import { adminSignIn, anonymous, newUser, sessionFromCookie, type Session } from "@/scripts/testing/client";
+import { startSecondApp, type SecondApp } from "@/scripts/testing/second-app";
 
-const root = path.resolve(import.meta.dirname, "../../..");
 const CHECKS = ["database", "objectStore", "virusScanner", "workflows"];
 // What must never reach an anonymous caller: addresses, daemon names, error text.
 const INTERNALS = [/127\.0\.0\.1/, /localhost/, /clamd/i, /runner/i, /PING/, /detail/, /https?:/];
@@ -80,22 +78,16 @@ describe("GET /api/health/ready", () => {
 });
 
 describe("an instance whose virus scanner is down", () => {
-  let app: ChildProcess;
+  let app: SecondApp | undefined;
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = spawn(process.execPath, [path.join(root, "server.mjs")], {
-      cwd: root,
-      stdio: "ignore",
-      env: { ...process.env, CLAMD_PORT: String(await freePort()), RATE_LIMIT_API_PER_MINUTE: "20", PORT: String(port), HOSTNAME: "127.0.0.1" },
-    });
-    await waitUntil("the second app", () => httpAnswers(`${base}/api/health/live`), { timeoutMs: 60_000, children: [app] });
+    app = await startSecondApp({ CLAMD_PORT: String(await freePort()), RATE_LIMIT_API_PER_MINUTE: "20" });
+    base = app.base;
   }, 90_000);
 
   afterAll(async () => {
-    if (app) await stopChild(app, "SIGKILL");
+    await app?.stop();
   });
 
   it("is live but not ready, and tells anonymous callers which part is down but not why", async () => {

@@ -2,35 +2,26 @@
 // (same database) caches the key; the key is revoked, or its owner disabled, through the first instance's
 // API; the second must refuse it once its cache delay has passed, and from then on. The instance that made
 // the change refuses at once.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, httpAnswers, stopChild, waitUntil } from "@/scripts/stack/proc";
 import { adminSignIn, newUser, sessionFromCookie } from "@/scripts/testing/client";
+import { startSecondApp, type SecondApp } from "@/scripts/testing/second-app";
 
-const root = path.resolve(import.meta.dirname, "../../../..");
 const TTL_SECONDS = Number(process.env.API_KEY_CACHE_SECONDS);
 // Polls per cache delay while the change spreads: how many requests the delay may still admit is
 // bounded by the number of polls that fit in it.
 const POLLS_PER_TTL = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let second: ChildProcess | undefined;
+let second: SecondApp | undefined;
 let secondBase: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  secondBase = `http://127.0.0.1:${port}`;
-  second = spawn(process.execPath, [path.join(root, "server.mjs")], {
-    cwd: root,
-    stdio: "ignore",
-    env: { ...process.env, PORT: String(port), HOSTNAME: "127.0.0.1" },
-  });
-  await waitUntil("the second app", () => httpAnswers(`${secondBase}/api/health/live`), { timeoutMs: 60_000, children: [second] });
+  second = await startSecondApp();
+  secondBase = second.base;
 }, 90_000);
 
 afterAll(async () => {
-  if (second) await stopChild(second, "SIGKILL");
+  await second?.stop();
 });
 
 function withKey(secret: string, base?: string) {

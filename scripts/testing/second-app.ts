@@ -1,0 +1,29 @@
+// A second instance of the built app (`node server.mjs`) on a free port, beside the one the test run started:
+// same database, S3 and runner unless `env` says otherwise, as a second instance behind a load balancer would be.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { freePort, httpAnswers, stopChild, waitUntil } from "../stack/proc";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface SecondApp {
+  base: string;
+  stop(): Promise<void>;
+}
+
+export async function startSecondApp(env: Record<string, string> = {}): Promise<SecondApp> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = spawn(process.execPath, [path.join(root, "server.mjs")], {
+    cwd: root,
+    stdio: "ignore",
+    env: { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
+  });
+  try {
+    await waitUntil("the second app", () => httpAnswers(`${base}/api/health/live`), { timeoutMs: 60_000, children: [app] });
+  } catch (err) {
+    await stopChild(app, "SIGKILL");
+    throw err;
+  }
+  return { base, stop: () => stopChild(app, "SIGKILL") };
+}
