@@ -1,7 +1,7 @@
 // `npm run bench`: every scenario of issue 13 against its raw baseline in the same run, on a production build
 // (`next build` unless .next is fresh, then `node server.mjs`) with the stack `npm test` uses: embedded Postgres,
 // Ceph RGW, clamd and the local Inngest runner. Prints one table and writes it to bench/results/.
-//   npm run bench -- [--quick] [--rows N] [--only presign,file-info,small-uploads,large,mixed,lists,pipeline] [--profile DIR]
+//   npm run bench -- [--quick] [--rows N] [--only floor,presign,file-info,small-uploads,large,mixed,lists,pipeline] [--profile DIR]
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -13,7 +13,7 @@ import { ensureBuild, root, startApp, startEventGate, type EventGate, type Runni
 import { MiB, rawS3, type BenchContext, type BenchOptions } from "./lib/context";
 import { fmt, publish, verdict, type Row } from "./lib/report";
 
-const SCENARIOS = ["presign", "file-info", "small-uploads", "large", "mixed", "lists", "pipeline"] as const;
+const SCENARIOS = ["floor", "presign", "file-info", "small-uploads", "large", "mixed", "lists", "pipeline"] as const;
 const started = Date.now();
 const log = (line: string) => console.log(`[bench ${Math.round((Date.now() - started) / 1000)}s] ${line}`);
 
@@ -101,12 +101,13 @@ try {
     },
   };
 
-  const { presignRate, fileInfoRate } = await import("./scenarios/requests");
+  const { floorRate, presignRate, fileInfoRate } = await import("./scenarios/requests");
   const { smallUploads } = await import("./scenarios/small-uploads");
   const { largeTransfers } = await import("./scenarios/large");
   const { mixedOperations } = await import("./scenarios/mixed");
   const { listScenarios } = await import("./scenarios/lists");
   const plan: [(typeof SCENARIOS)[number], () => Promise<unknown>][] = [
+    ["floor", () => floorRate(ctx)],
     ["presign", () => presignRate(ctx)],
     ["file-info", () => fileInfoRate(ctx)],
     ["small-uploads", () => smallUploads(ctx)],

@@ -1,5 +1,7 @@
 // Request rates at concurrency 32: presigning one browser PUT (`POST /api/uploads/sign`) against the SDK's
 // getSignedUrl alone, and `GET /api/v1/files/{id}` against the same row read straight from Postgres.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { apiHeaders, browserHeaders, readySmallFiles, type BenchContext } from "../lib/context";
@@ -56,4 +58,40 @@ export async function fileInfoRate(ctx: BenchContext): Promise<void> {
     goal: "≥ 1000 req/s",
     met: verdict(app.errors === 0 && app.perSecond >= 1000),
   });
+}
+
+/**
+ * The floor under every request: `GET /api/health/live` does no I/O, so its rate is what Next's routing, the
+ * proxy and the response alone allow on this machine, beside a bare node:http server answering the same JSON
+ * in the bench's own process. No route can go faster than this row's figure.
+ */
+export async function floorRate(ctx: BenchContext): Promise<void> {
+  const count = ctx.opts.quick ? 400 : 3000;
+  ctx.log(`floor: GET /api/health/live ${count} at concurrency ${CONCURRENCY}`);
+  const app = await runLoad(count, CONCURRENCY, async () => {
+    const res = await expectStatus(await fetch(`${ctx.base}/api/health/live`), 200);
+    await res.arrayBuffer();
+  });
+  const body = JSON.stringify({ status: "ok" });
+  const bare = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(body);
+  });
+  await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  try {
+    const raw = await runLoad(count, CONCURRENCY, async () => {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+    });
+    ctx.add({
+      operation: `floor: \`GET /api/health/live\` (no I/O: Next's routing alone), c${CONCURRENCY}`,
+      framevault: describe(app),
+      baseline: `bare node:http, same JSON ${fmt.rate(raw.perSecond, "req/s")}`,
+      ratio: fmt.ratio(app.perSecond, raw.perSecond),
+      goal: "(ceiling for every route)",
+      met: "",
+    });
+  } finally {
+    bare.close();
+  }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { ZodError, z } from "zod";
 import { actorHas, actorId, type Actor, type ServiceContext } from "@/lib/auth/actor";
 import { enforceRateLimits } from "@/lib/rate-limit/limits";
@@ -7,6 +7,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
 import { ApiError, errorBody, forbidden, unauthorized, unsupportedMediaType } from "./errors";
 import { parseClientJson } from "./json";
+import { jsonResponse } from "./json-response";
 import { requestInfo } from "./request-info";
 import { resolveActor } from "./resolve-actor";
 import { assertSameOriginForCookieWrite } from "./same-origin";
@@ -36,7 +37,7 @@ export function withApi<P = Record<string, never>>(
       await enforceRateLimits([["api", id], ["api", info.ip && `ip:${info.ip}`], ...(opts.rateLimit === "upload" ? [["upload", id] as const] : [])]);
       if (opts.permission && !actorHas(actor, opts.permission)) throw forbidden();
       const result = await handler({ req, ctx: { actor, request: info }, params: await route.params });
-      response = result instanceof Response ? result : NextResponse.json(result);
+      response = result instanceof Response ? result : jsonResponse(result);
     } catch (err) {
       response = errorResponse(err, info.requestId);
     }
@@ -55,7 +56,7 @@ export function describeError(err: unknown, requestId: string) {
 
 export function errorResponse(err: unknown, requestId: string): Response {
   const { status, body, headers } = describeError(err, requestId);
-  return NextResponse.json(body, { status, headers });
+  return jsonResponse(body, { status, headers });
 }
 
 const JSON_LIMIT_BYTES = 1024 * 1024;

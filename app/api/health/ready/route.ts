@@ -1,6 +1,7 @@
 // GET /api/health/ready — database, object store, workflow engine and virus scanner (503 when one is down);
 // anyone sees up/down and latency, admins (session or admin-scoped key) also hosts and error text
-import { NextResponse, type NextRequest } from "next/server";
+import { jsonResponse } from "@/lib/api/json-response";
+import type { NextRequest } from "next/server";
 import { errorResponse } from "@/lib/api/with-api";
 import { requestInfo } from "@/lib/api/request-info";
 import { resolveActor } from "@/lib/api/resolve-actor";
@@ -20,5 +21,5 @@ export async function GET(req: NextRequest) {
   // An unknown key or a database that is down makes the caller anonymous here, never an error.
   const actor = await resolveActor(req.headers, info).catch(() => null);
   const body = actor && actorHas(actor, "jobs.manage") ? { ...readiness, cacheSeconds: READY_CACHE_MS / 1000 } : publicReadiness(readiness);
-  return NextResponse.json(body, { status: readiness.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  return jsonResponse(body, { status: readiness.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

@@ -1,5 +1,5 @@
 // GET /api/v1/api-keys — list API keys (own; all for admins); POST — create one (secret shown once)
-import { NextResponse } from "next/server";
+import { jsonResponse } from "@/lib/api/json-response";
 import { readJson, withApi } from "@/lib/api/with-api";
 import { createApiKey, listApiKeys } from "@/lib/api-keys/manage";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
@@ -7,6 +7,6 @@ import { createApiKeySchema } from "@/lib/api-keys/schemas";
 export const GET = withApi(async ({ ctx }) => listApiKeys(ctx), { permission: "api_keys.manage" });
 
 export const POST = withApi(
-  async ({ req, ctx }) => NextResponse.json(await createApiKey(ctx, createApiKeySchema.parse(await readJson(req))), { status: 201 }),
+  async ({ req, ctx }) => jsonResponse(await createApiKey(ctx, createApiKeySchema.parse(await readJson(req))), { status: 201 }),
   { permission: "api_keys.manage" },
 );
