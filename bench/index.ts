@@ -30,7 +30,7 @@ function parseArgs(argv: string[]): BenchOptions {
   if (!Number.isInteger(opts.rows) || opts.rows < 100) throw new Error("--rows takes a whole number ≥ 100");
   const unknown = opts.only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s)) ?? [];
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.join(", ")}`);
-  if (opts.quick && !process.env.BENCH_IMAGES) process.env.BENCH_IMAGES = "8";
+  
   return opts;
 }
 
@@ -59,7 +59,6 @@ const rows: Row[] = [];
 let app: RunningApp | undefined;
 let gate: EventGate | undefined;
 let sql: postgres.Sql | undefined;
-let pipelineLoaded = false;
 log(`starting services in ${work}`);
 // The runner logs every step of every run: thousands of lines under load, so only its other news is shown.
 const stackLog = (line: string) => {
@@ -94,6 +93,8 @@ try {
     s3: rawS3(stack.env),
     bucket: stack.env.S3_BUCKET,
     appPid: app.process.pid,
+    env: stack.env,
+    processingConcurrency: Number(appEnv.PROCESSING_CONCURRENCY ?? 4),
     log,
     add: (row) => {
       rows.push(row);
@@ -106,6 +107,7 @@ try {
   const { largeTransfers } = await import("./scenarios/large");
   const { mixedOperations } = await import("./scenarios/mixed");
   const { listScenarios } = await import("./scenarios/lists");
+  const { processingScenario } = await import("./scenarios/processing");
   const plan: [(typeof SCENARIOS)[number], () => Promise<unknown>][] = [
     ["floor", () => floorRate(ctx)],
     ["presign", () => presignRate(ctx)],
@@ -114,19 +116,7 @@ try {
     ["large", () => largeTransfers(ctx)],
     ["mixed", () => mixedOperations(ctx)],
     ["lists", () => listScenarios(ctx)],
-    ["pipeline", async () => {
-      pipelineLoaded = true;
-      const { benchPipeline } = await import("./pipeline");
-      const r = await benchPipeline();
-      ctx.add({
-        operation: `pipeline, ${r.images} camera-sized JPEGs, concurrency ${r.concurrency} (in-process steps)`,
-        framevault: `${fmt.rate(r.pipeline.rate, "images/s")} (peak RSS ${r.pipeline.peakRssMiB} MiB)`,
-        baseline: `bare sharp + scan ${fmt.rate(r.bare.rate, "images/s")}`,
-        ratio: fmt.ratio(r.pipeline.rate, r.bare.rate),
-        goal: "≥ 0.8× bare sharp + scan",
-        met: verdict(r.pipeline.rate / r.bare.rate >= 0.8),
-      });
-    }],
+    ["pipeline", () => processingScenario(ctx)],
   ];
   for (const [name, run] of plan) {
     if (!wanted(name)) continue;
@@ -149,7 +139,6 @@ try {
   await app?.stop();
   await gate?.close();
   await sql?.end({ timeout: 5 });
-  if (pipelineLoaded) await (await import("../db/client")).closeDb();
   await stack.stop();
   rmSync(work, { recursive: true, force: true });
 }

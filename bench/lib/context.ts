@@ -25,6 +25,10 @@ export interface BenchContext {
   sql: postgres.Sql;
   gate: EventGate;
   appPid: number | undefined;
+  /** The services' variables (the stack's env), e.g. CLAMD_HOST for a baseline scan. */
+  env: Record<string, string>;
+  /** The app's PROCESSING_CONCURRENCY. */
+  processingConcurrency: number;
   log(line: string): void;
   add(row: Row): void;
 }
