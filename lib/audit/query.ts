@@ -3,7 +3,7 @@ import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { auditChain, auditEvents, type AuditChainLink, type AuditEvent } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/actor";
-import { estimateRows } from "@/lib/files/estimate";
+import { countTotal } from "@/lib/paging/total";
 import type { ListAuditQuery } from "./schemas";
 
 /** An event with its place in the chain; `seq` and `hash` stay null until the sealer reaches it. */
@@ -25,8 +25,6 @@ export function toApiAuditEvent(e: AuditEvent, link: Pick<AuditChainLink, "seq" 
 }
 export type ApiAuditEvent = ReturnType<typeof toApiAuditEvent>;
 
-/** Totals are exact up to here; above it Postgres's estimate is returned and `totalExact` is false (as for files). */
-export const AUDIT_EXACT_COUNT_LIMIT = 10_000;
 
 export function auditFilter(query: Omit<ListAuditQuery, "cursor" | "limit" | "page">): SQL | undefined {
   return and(
@@ -55,7 +53,7 @@ export async function readAuditPage(query: ListAuditQuery) {
       .orderBy(desc(auditEvents.id))
       .limit(query.limit + 1)
       .offset(query.cursor ? 0 : (query.page - 1) * query.limit),
-    countAuditEvents(filters),
+    countTotal(auditEvents, filters, { trustEstimate: true }),
   ]);
   const page = rows.slice(0, query.limit);
   const nextCursor = rows.length > query.limit ? String(page.at(-1)!.event.id) : null;
@@ -71,21 +69,6 @@ export async function readAuditPage(query: ListAuditQuery) {
       nextCursor,
     },
   };
-}
-
-/**
- * Exact up to AUDIT_EXACT_COUNT_LIMIT (a bounded scan), the planner's estimate above it; a large log's
- * unfiltered or broadly filtered pages skip the scan when the estimate alone is five times the limit.
- */
-async function countAuditEvents(where: SQL | undefined): Promise<{ total: number; exact: boolean }> {
-  const db = getDb();
-  const estimateQuery = db.select({ id: auditEvents.id }).from(auditEvents).where(where);
-  const first = await estimateRows(estimateQuery);
-  if (first >= 5 * AUDIT_EXACT_COUNT_LIMIT) return { total: first, exact: false };
-  const bounded = db.select({ one: sql`1` }).from(auditEvents).where(where).limit(AUDIT_EXACT_COUNT_LIMIT + 1).as("bounded");
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(bounded);
-  if (n <= AUDIT_EXACT_COUNT_LIMIT) return { total: n, exact: true };
-  return { total: Math.max(first, n), exact: false };
 }
 
 /** The whole log, filtered, for auditors and admins (the route checks `audit.read`). */

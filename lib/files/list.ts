@@ -5,7 +5,7 @@ import { files } from "@/db/schema";
 import { badRequest } from "@/lib/api/errors";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { escapeLike, fileAccessConditions } from "./access";
-import { estimateRows } from "./estimate";
+import { countTotal } from "@/lib/paging/total";
 import type { ListFilesQuery } from "./schemas";
 import { toFileSummary } from "./serialize";
 
@@ -17,8 +17,6 @@ const SORT_COLUMNS = {
   lastModified: { column: files.updatedAt, type: sql`timestamptz` },
 } as const;
 
-/** Totals are exact up to here; above it Postgres's estimate is returned and `totalExact` is false. */
-export const EXACT_COUNT_LIMIT = 10_000;
 
 /** An opaque position for keyset paging: the last row's sort value (as Postgres prints it) and id. */
 function encodeCursor(sortBy: string, value: string, id: string): string {
@@ -81,7 +79,7 @@ export async function listFiles(ctx: ServiceContext, query: ListFilesQuery) {
       .orderBy(order(column), order(files.id))
       .limit(query.limit + 1)
       .offset(after ? 0 : (query.page - 1) * query.limit),
-    countFiles(filters, { trustEstimate: !query.q }),
+    countTotal(files, filters, { trustEstimate: !query.q }),
   ]);
   const more = rows.length > query.limit;
   const pageRows = rows.slice(0, query.limit);
@@ -97,20 +95,4 @@ export async function listFiles(ctx: ServiceContext, query: ListFilesQuery) {
       nextCursor: more && last ? encodeCursor(query.sortBy, last.sortValue, last.file.id) : null,
     },
   };
-}
-
-/**
- * Exact up to EXACT_COUNT_LIMIT (a bounded scan), the planner's estimate above it. When the estimate is five
- * times the limit the bounded scan is skipped: counting 10 001 index entries was most of a list's database time
- * at 100 000 files. A name search's estimate is a guess from the pattern's shape, so it is always counted.
- */
-async function countFiles(where: SQL | undefined, opts: { trustEstimate: boolean }): Promise<{ total: number; exact: boolean }> {
-  const db = getDb();
-  const estimateQuery = db.select({ id: files.id }).from(files).where(where);
-  const first = opts.trustEstimate ? await estimateRows(estimateQuery) : null;
-  if (first !== null && first >= 5 * EXACT_COUNT_LIMIT) return { total: first, exact: false };
-  const bounded = db.select({ one: sql`1` }).from(files).where(where).limit(EXACT_COUNT_LIMIT + 1).as("bounded");
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(bounded);
-  if (n <= EXACT_COUNT_LIMIT) return { total: n, exact: true };
-  return { total: Math.max(first ?? (await estimateRows(estimateQuery)), n), exact: false };
 }
