@@ -64,11 +64,13 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
     const extra = parseFields(fields);
     extra.metadata = applyKeyRestrictions(ctx.actor, stored.filename, extra.metadata);
     const file = await getDb().transaction(async (tx) => {
-      await assertWithinQuota(tx, ownerId, stored!.size);
-      return recordUploadedFile(tx, ctx, {
+      const recorded = await recordUploadedFile(tx, ctx, {
         fileId, versionId, ownerId, objectKey, filename: stored!.filename, mimeType: stored!.mimeType,
         size: stored!.size, storageEtag: stored!.etag, ...extra, via: "api",
       });
+      // Last, so the owner's usage row is locked for this call and the commit only.
+      await assertWithinQuota(tx, ownerId, stored!.size);
+      return recorded;
     });
     const source = uploadSource(ctx.actor, file.cameraId);
     await announceFileEvent({ name: "file/uploaded", data: { fileId, versionId, ownerId, source, cameraId: file.cameraId } });

@@ -40,7 +40,6 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
   const fileId = randomUUID();
   const versionId = randomUUID();
   const session = await getDb().transaction(async (tx) => {
-    await assertWithinQuota(tx, ownerId, input.size);
     const [row] = await tx
       .insert(uploadSessions)
       .values({
@@ -53,6 +52,8 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
         expiresAt: new Date(Date.now() + e.UPLOAD_SESSION_TTL_SECONDS * 1000),
       })
       .returning();
+    // Last, so the owner's usage row is locked for this call and the commit only; the session row is counted.
+    await assertWithinQuota(tx, ownerId, 0, input.size);
     return row;
   });
   return {

@@ -7,8 +7,8 @@ import { env } from "@/lib/env";
 import { formatBytes } from "@/lib/format";
 
 /*
- * Stored bytes come from the owner's `owner_usage` row, which a trigger on `files` keeps in the same
- * transaction as every change (migration 0014), so a check costs the same at ten files or a million.
+ * Stored bytes come from the owner's `owner_usage` row, which triggers on `files` keep at the commit of every
+ * change (migrations 0014, 0017), so a check costs the same at ten files or a million.
  * Uploads in flight are summed over the owner's pending sessions: those are few (each one reserves part of
  * the quota) and found through the (owner_id, status) index.
  */
@@ -26,20 +26,17 @@ function pendingBytes(ownerId: string) {
 }
 
 /**
- * Checks `incoming` more bytes fit the owner's quota. Locks the owner's usage row until `tx` ends, so
- * parallel reservations and recordings of one owner are checked one after another, each seeing the
- * rows the previous one wrote: the reservation or file row must be written in the same `tx`.
+ * Checks the owner's quota holds, as the last statement of `tx` before it commits: one call locks the owner's
+ * usage row until `tx` ends and reads what is in use, so parallel reservations and recordings of one owner are
+ * checked one after another, each seeing what the previous one committed, while the lock is held for that call
+ * and the commit alone (migration 0017; the usage counter itself is updated at commit). `incoming` is the bytes
+ * this transaction adds that the count does not include yet: a file row written in `tx` (its counter update waits
+ * for the commit), or 0 when a pending session row written in `tx` already holds them (`reservedInTx` says how
+ * much of the count it is, for the message).
  */
-export async function assertWithinQuota(tx: Tx, ownerId: string, incoming: number): Promise<void> {
-  let [locked] = await lockUsage(tx, ownerId);
-  if (!locked) {
-    // The owner's first upload: make the row (a racing first upload may make it first), then lock it.
-    await tx.insert(ownerUsage).values({ ownerId }).onConflictDoNothing();
-    [locked] = await lockUsage(tx, ownerId);
-  }
-  // A separate statement after the lock: its snapshot sees what the previous holder committed.
-  const [pending] = await tx.execute<{ total: string }>(sql`select ${pendingBytes(ownerId)} as total`);
-  refuseOverQuota(locked.bytesStored + Number(pending.total), incoming);
+export async function assertWithinQuota(tx: Tx, ownerId: string, incoming: number, reservedInTx = 0): Promise<void> {
+  const [row] = await tx.execute<{ total: string }>(sql`select owner_bytes_in_use_locked(${ownerId}::uuid) as total`);
+  refuseOverQuota(Number(row.total) - reservedInTx, incoming + reservedInTx);
 }
 
 /** The same check without the lock, for an early refusal before any byte is read (checked again when recording). */
@@ -52,8 +49,4 @@ function refuseOverQuota(used: number, incoming: number): void {
   if (used + incoming > quota) {
     throw new ApiError(413, "quota_exceeded", `This upload would exceed your storage quota of ${formatBytes(quota)} (${formatBytes(used)} in use).`);
   }
-}
-
-function lockUsage(tx: Tx, ownerId: string) {
-  return tx.select({ bytesStored: ownerUsage.bytesStored }).from(ownerUsage).where(eq(ownerUsage.ownerId, ownerId)).for("update");
 }
