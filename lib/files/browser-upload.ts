@@ -152,7 +152,9 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
   if (!existing) throw notFound("Upload");
   // A retried completion (e.g. after a dropped response) returns the file it already created.
   if (existing.session.status === "completed" && existing.file) return toUploadResponse(existing.file);
-  const session = await findPendingSession(ownerId, eq(uploadSessions.id, sessionId));
+  const session = existing.session;
+  // The claim below checks the same atomically; this refuses early, before asking storage.
+  if (session.status !== "pending" || session.expiresAt.getTime() <= Date.now()) throw notFound("Upload");
 
   const head = await headObjectOrNull(session.objectKey);
   if (!head) throw conflict("The upload has not reached storage yet.");
