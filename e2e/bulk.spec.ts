@@ -104,9 +104,18 @@ test("filters: status including the trash, event, and sort by capture time", asy
   await signIn(page, user.email, user.password);
   await page.goto("/files?sortBy=name&sortOrder=asc");
   const check = (n: number) => page.getByRole("checkbox", { name: `Select ${names[n - 1]}` });
-  await check(1).click();
-  await check(2).click();
+  // From the keyboard only: Space on 1, Shift+Space on 3 selects 1–3, Space on 3 takes 3 away again.
+  await check(1).focus();
+  await page.keyboard.press("Space");
+  await check(3).focus();
+  await page.keyboard.press("Shift+Space");
+  for (const n of [1, 2, 3]) await expect(check(n)).toBeChecked();
+  await page.keyboard.press("Space");
+  await expect(check(3)).not.toBeChecked();
+  for (const n of [1, 2]) await expect(check(n)).toBeChecked();
+  await expect(check(4)).not.toBeChecked();
   const bar = page.getByTestId("bulk-bar");
+  await expect(bar).toContainText("2 files selected");
   await bar.getByRole("button", { name: "Move to trash" }).click();
   await bar.getByRole("button", { name: "Yes, move" }).click();
   // The selection is gone with the files; the report stays until dismissed.
