@@ -41,6 +41,8 @@ const schema = z.object({
   DOWNLOAD_REDIRECT_MIN_BYTES: z.coerce.number().int().min(0).default(8 * MiB),
   /** Lifetime of the presigned URL a download redirect points to. */
   DOWNLOAD_REDIRECT_EXPIRES_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Largest total of the files one bulk ZIP download may hold (`POST /api/v1/files/bulk-download`). */
+  BULK_DOWNLOAD_MAX_BYTES: z.coerce.number().int().positive().default(2048 * MiB),
 
   INNGEST_BASE_URL: z.url().optional(),
   INNGEST_DEV: z.string().optional(),

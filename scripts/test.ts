@@ -14,7 +14,8 @@ const log = (line: string) => console.log(`[test] ${line}`);
 const MiB = 1024 * 1024;
 const args = process.argv.slice(2);
 const only = args.find((a) => a === "--unit" || a === "--e2e");
-// Anything else narrows Vitest to matching test files, e.g. `npm test -- --unit processing`.
+// Anything else narrows Vitest to matching test files, e.g. `npm test -- --unit processing` (with --e2e, the
+// Playwright specs: `npm test -- --e2e bulk`).
 const filters = args.filter((a) => !a.startsWith("--"));
 
 function run(cmd: string, cmdArgs: string[], env: Record<string, string>): Promise<number> {
@@ -40,6 +41,8 @@ const appEnv: Record<string, string> = {
   AUTH_SECRET: randomBytes(32).toString("base64"),
   MAX_UPLOAD_BYTES: String(20 * MiB),
   USER_QUOTA_BYTES: String(64 * MiB),
+  // Below one user's quota, so bulk-download.test.ts can pass it with the files of two users.
+  BULK_DOWNLOAD_MAX_BYTES: String(32 * MiB),
   // Low enough for the tests to reach; the whole suite signs in from one address, hence the IP ceiling.
   RATE_LIMIT_UPLOAD_PER_MINUTE: "60",
   // Conversion cache misses per actor: conversions.test.ts reaches it; other tests convert a file or two.
@@ -92,6 +95,8 @@ try {
     FRAMEVAULT_BASE_URL: appUrl,
     FRAMEVAULT_OWNER_DATABASE_URL: stack.ownerDatabaseUrl,
     FRAMEVAULT_APP_LOG: appLogPath,
+    // For tests that watch the app server's memory (/proc/<pid>/status).
+    FRAMEVAULT_APP_PID: String(app.pid),
     FRAMEVAULT_ADMIN_EMAIL: stack.admin.email,
     FRAMEVAULT_ADMIN_PASSWORD: stack.admin.password ?? "",
   };
@@ -105,7 +110,7 @@ try {
   }
   if (only !== "--unit") {
     const report = path.join(work, "playwright.json");
-    const code = await run(path.join(root, "node_modules/.bin/playwright"), ["test"], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+    const code = await run(path.join(root, "node_modules/.bin/playwright"), ["test", ...(only === "--e2e" ? filters : [])], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
     const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
     results.passed += (json?.stats?.expected ?? 0) + (json?.stats?.flaky ?? 0);
     results.failed += Math.max(json?.stats?.unexpected ?? 0, code === 0 ? 0 : 1);

@@ -90,6 +90,8 @@ afterAll(async () => {
 const json = (v: unknown) => JSON.stringify(v);
 const JSON_HEADERS = { "content-type": "application/json" };
 
+const hostileString = (v: unknown) => (typeof v === "string" ? `\u0000\u202e${v}\u0007` : v);
+
 function badBodies(valid: Record<string, unknown>): { name: string; body: BodyInit; headers: Record<string, string> }[] {
   const deep = "[".repeat(200_000) + "]".repeat(200_000);
   return [
@@ -106,7 +108,7 @@ function badBodies(valid: Record<string, unknown>): { name: string; body: BodyIn
     { name: "invalid UTF-8", body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: JSON_HEADERS },
     { name: "text/plain body", body: json(valid), headers: { "content-type": "text/plain" } },
     { name: "form-encoded body", body: new URLSearchParams({ a: "1" }).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } },
-    { name: "control characters in every string", body: json(Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, typeof v === "string" ? `\u0000\u202e${v}\u0007` : v]))), headers: JSON_HEADERS },
+    { name: "control characters in every string", body: json(Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, Array.isArray(v) ? v.map(hostileString) : hostileString(v)]))), headers: JSON_HEADERS },
   ];
 }
 
@@ -119,6 +121,8 @@ function jsonRouteCases(): Case[] {
     { path: "/api/v1/api-keys", method: "POST", as: () => users[2].session, valid: { name: "k", scopes: ["files:read"] } },
     { path: "/api/v1/webhooks", method: "POST", as: () => admin, valid: { url: "http://127.0.0.1:9/x", events: ["file.ready"] } },
     { path: `/api/v1/webhooks/${webhookId}`, method: "PATCH", as: () => admin, valid: { url: "http://127.0.0.1:9/y" } },
+    { path: "/api/v1/files/bulk", method: "POST", as: () => users[0].session, valid: { action: "tag", ids: [fileId], tags: ["x"] } },
+    { path: "/api/v1/files/bulk-download", method: "POST", as: () => users[0].session, valid: { ids: [fileId] } },
   ];
   return routes.flatMap((r) => badBodies(r.valid).map((b) => ({ name: `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, "{id}")}: ${b.name}`, as: r.as(), method: r.method, path: r.path, headers: b.headers, body: b.body })));
 }

@@ -58,6 +58,11 @@ export const files = pgTable(
       // The status filter looks for the few files that are not ready (processing, failed, rejected…):
       // a small index of those alone (a scan of every live file of the owner took 317 ms at 100 000).
       index("files_live_unready_idx").on(t.ownerId, t.status, t.createdAt, t.id).where(sql`${t.deletedAt} is null and ${t.status} <> 'ready'`),
+      // Sort by capture time (upload time for files without one): the expression lib/files/list.ts orders by.
+      index("files_live_owner_captured_idx").on(t.ownerId, sql`coalesce(${t.capturedAt}, ${t.createdAt})`, t.id).where(live),
+      index("files_live_captured_idx").on(sql`coalesce(${t.capturedAt}, ${t.createdAt})`, t.id).where(live),
+      // The grid's trash view (`status=trashed`), newest upload first like the live grid.
+      index("files_trashed_owner_created_idx").on(t.ownerId, t.createdAt, t.id).where(sql`${t.deletedAt} is not null`),
       index("files_filename_trgm_idx").using("gin", sql`${t.filename} gin_trgm_ops`).where(live),
       index("files_tags_idx").using("gin", t.tags),
       index("files_camera_captured_idx").on(t.cameraId, t.capturedAt),

@@ -22,6 +22,8 @@ const OWNED: Record<string, "file" | "apiKey" | "user" | undefined> = {
   "/api/v1/files/{id}": "file",
   "/api/v1/files/{id}/download": "file",
   "/api/v1/files/{id}/audit-events": "file",
+  // Names the file in its body; another owner's file is left out, and with nothing left: 404.
+  "/api/v1/files/bulk-download": "file",
   "/api/v1/api-keys/{id}": "apiKey",
   "/api/v1/users/{id}": "user",
 };
@@ -114,6 +116,9 @@ async function requestFor(route: RouteDoc, caller: Caller, id: string) {
     "post /api/v1/api-keys": { name: "k", scopes: [caller.actor && "role" in caller.actor && caller.actor.role === "auditor" ? "audit:read" : "files:read"] },
     "post /api/v1/webhooks": { url: "https://hooks.example.com/fv", events: ["file.quarantined"] },
     "patch /api/v1/webhooks/{id}": { active: false },
+    // Another owner's id (or none at all) is a per-id not_found inside a 200.
+    "post /api/v1/files/bulk": { action: "tag", ids: [randomUUID()], tags: ["matrix"] },
+    "post /api/v1/files/bulk-download": { ids: [id] },
   };
   const body = bodies[`${route.method} ${route.path}`];
   const res = await caller.session.fetch(path, {
@@ -143,7 +148,7 @@ describe("authorisation matrix", () => {
       for (const caller of callers) {
         for (const variant of variants) {
           const owner = variant === "own" && caller.account ? caller.account : other;
-          const id = kind ? await resourceId(kind, owner, route.method !== "get") : "";
+          const id = kind ? await resourceId(kind, owner, route.method !== "get" && !route.path.endsWith("/bulk-download")) : "";
           const want = expectedStatus(route, caller, variant);
           const { status } = await requestFor(route, caller, id);
           cases++;

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, gte, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, isNotNull, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files } from "@/db/schema";
 import { badRequest } from "@/lib/api/errors";
@@ -15,6 +15,9 @@ const SORT_COLUMNS = {
   size: { column: files.size, type: sql`bigint` },
   uploadedAt: { column: files.createdAt, type: sql`timestamptz` },
   lastModified: { column: files.updatedAt, type: sql`timestamptz` },
+  // Capture time where processing (EXIF, the video's tags) found one, else upload time: one non-null key, so
+  // keyset paging never skips the files without a capture time, and the expression indexes serve it.
+  capturedAt: { column: sql`coalesce(${files.capturedAt}, ${files.createdAt})`, type: sql`timestamptz` },
 } as const;
 
 
@@ -34,8 +37,9 @@ function decodeCursor(cursor: string, sortBy: string): { value: string; id: stri
 }
 
 function filterConditions(ctx: ServiceContext, query: ListFilesQuery): (SQL | undefined)[] {
+  const trashed = query.status === "trashed";
   return [
-    isNull(files.deletedAt),
+    trashed ? isNotNull(files.deletedAt) : isNull(files.deletedAt),
     ...fileAccessConditions(ctx.actor),
     query.category ? eq(files.category, query.category) : undefined,
     query.tags?.length ? sql`${files.tags} @> ${sql.param(query.tags)}::text[]` : undefined,
@@ -46,7 +50,7 @@ function filterConditions(ctx: ServiceContext, query: ListFilesQuery): (SQL | un
       : undefined,
     // Served by the trigram index on filename.
     query.q ? ilike(files.filename, `%${escapeLike(query.q)}%`) : undefined,
-    query.status ? eq(files.status, query.status) : undefined,
+    query.status && query.status !== "trashed" ? eq(files.status, query.status) : undefined,
     query.cameraId ? eq(files.cameraId, query.cameraId) : undefined,
     query.siteId ? eq(files.siteId, query.siteId) : undefined,
     query.capturedFrom ? gte(files.capturedAt, new Date(query.capturedFrom)) : undefined,
@@ -55,7 +59,8 @@ function filterConditions(ctx: ServiceContext, query: ListFilesQuery): (SQL | un
 }
 
 /**
- * `GET /api/v1/files`: the actor's live files (every owner's for admins), filtered, sorted and paged.
+ * `GET /api/v1/files`: the actor's live files (every owner's for admins), or with `status=trashed` those in
+ * the trash, filtered, sorted and paged.
  * `page` works as the spec says; `cursor` (from `pagination.nextCursor`) pages at any depth at the cost
  * of the first page.
  */

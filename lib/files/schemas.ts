@@ -48,14 +48,16 @@ function safeJson(text: string): unknown {
   }
 }
 
-export const SORT_FIELDS = ["name", "size", "uploadedAt", "lastModified"] as const;
+/** `capturedAt` orders by capture time, and by upload time for files without one (see lib/files/list.ts). */
+export const SORT_FIELDS = ["name", "size", "uploadedAt", "lastModified", "capturedAt"] as const;
 
 export const listFilesQuerySchema = z.object({
   category: categorySchema.optional(),
   tags: z.array(z.string()).optional().transform((v) => (v?.length ? tagsSchema.parse(parseTagList(v)) : undefined)),
   mimeType: z.string().trim().max(100).regex(/^[a-z0-9.+-]+(\/[a-z0-9.*+-]*)?$/i).optional(),
   q: z.string().trim().max(200).optional(),
-  status: z.enum(["processing", "ready", "rejected", "quarantined", "failed"]).optional(),
+  /** `trashed`: the caller's files in the trash (any processing status) instead of the live ones. */
+  status: z.enum(["processing", "ready", "rejected", "quarantined", "failed", "trashed"]).optional(),
   cameraId: z.string().trim().max(128).optional(),
   siteId: z.string().trim().max(128).optional(),
   capturedFrom: z.iso.datetime({ offset: true }).optional(),
@@ -109,3 +111,25 @@ export const downloadQuerySchema = z.object({
    */
   redirect: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
 });
+
+/** Ids one bulk request may name: a page of the grid many times over, small enough for one request's work. */
+export const BULK_MAX_IDS = 500;
+const bulkIdsSchema = z
+  .array(fileIdSchema)
+  .min(1, "Name at least one file id.")
+  .max(BULK_MAX_IDS, `At most ${BULK_MAX_IDS} ids per request.`)
+  .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]);
+
+/** `POST /api/v1/files/bulk`: one action over many files, each applied (and audited) on its own. */
+export const bulkActionSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("tag"), ids: bulkIdsSchema, tags: tagsSchema.pipe(z.array(z.string()).min(1, "Name at least one tag.")) }),
+  z.object({ action: z.literal("untag"), ids: bulkIdsSchema, tags: tagsSchema.pipe(z.array(z.string()).min(1, "Name at least one tag.")) }),
+  z.object({ action: z.literal("category"), ids: bulkIdsSchema, category: categorySchema }),
+  z.object({ action: z.literal("delete"), ids: bulkIdsSchema }),
+  z.object({ action: z.literal("restore"), ids: bulkIdsSchema }),
+]);
+export type BulkActionInput = z.output<typeof bulkActionSchema>;
+
+/** `POST /api/v1/files/bulk-download`: the files to put in one ZIP, in this order. */
+export const bulkDownloadSchema = z.object({ ids: bulkIdsSchema });
+export type BulkDownloadInput = z.output<typeof bulkDownloadSchema>;

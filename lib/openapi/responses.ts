@@ -56,6 +56,16 @@ export const uploadResult = z
     metadata: z.record(z.string(), z.unknown()), uploadedAt: isoDate, status: z.string(),
   });
 
+export const bulkResult = z.object({
+  action: z.enum(["tag", "untag", "category", "delete", "restore"]),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(z.object({
+    id: z.uuid(), ok: z.boolean(), changed: z.boolean().optional().describe("false when the file already was as asked (nothing written)"),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })),
+});
+
 export const deleteResult = z.object({ success: z.boolean(), message: z.string(), deletedAt: isoDate });
 
 export const user = z

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
-import { downloadQuerySchema, listFilesQuerySchema } from "@/lib/files/schemas";
+import { bulkActionSchema, bulkDownloadSchema, downloadQuerySchema, listFilesQuerySchema } from "@/lib/files/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
@@ -40,6 +40,10 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "Moved to the trash", schema: r.deleteResult }, 404: { description: "No such file" }, 409: { description: "Under legal hold" } } },
   { method: "get", path: "/api/v1/files/{id}/download", tag: "Files", summary: "Download (Range, If-None-Match, version; variant=thumbnail|preview|poster; format=webp|avif|jpeg|png with quality, converted once and cached; redirect=true for a 302 to a short-lived presigned S3 URL, the default for large files when a browser navigates, redirect=false to always stream)", permission: "files.read", query: downloadQuerySchema,
     responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 302: { description: "Redirect (Location) to a presigned S3 GET with the same Content-Disposition and Content-Type; expires after DOWNLOAD_REDIRECT_EXPIRES_SECONDS" }, 304: { description: "Not modified" }, 404: { description: "No such file, version or variant" }, 409: { description: "Quarantined or rejected; or not ready for conversion" }, 416: { description: "Range not satisfiable" } } },
+  { method: "post", path: "/api/v1/files/bulk", tag: "Files", summary: "One action over up to 500 files: tag or untag (tags), category, delete (to the trash) or restore (files.delete for these two). Each file is changed and audited on its own; one failure undoes nothing else. Another owner's id is not_found", permission: "files.write", body: bulkActionSchema,
+    responses: { 200: { description: "One result per id", schema: r.bulkResult }, 403: { description: "The action needs files.write (tag, untag, category) or files.delete (delete, restore)" } } },
+  { method: "post", path: "/api/v1/files/bulk-download", tag: "Files", summary: "The named files (up to 500, at most BULK_DOWNLOAD_MAX_BYTES together) as one ZIP streamed from storage; only files the caller may read and that are ready. X-Framevault-Zip-Entries counts the entries, X-Framevault-Skipped names ids left out (missing, not yours or not ready)", permission: "files.read", body: bulkDownloadSchema,
+    responses: { 200: { description: "The ZIP (stored entries; Content-Length known in advance)", binary: "application/zip" }, 404: { description: "None of the ids is a file the caller may read" }, 409: { description: "None of them is ready" }, 413: { description: "Together larger than BULK_DOWNLOAD_MAX_BYTES" } } },
   { method: "get", path: "/api/v1/files/{id}/audit-events", tag: "Files", summary: "A file's audit trail", permission: "files.read", query: listAuditQuerySchema.omit({ fileId: true, actor: true }),
     responses: { 200: { description: "Events, newest first", schema: r.auditPage } } },
   { method: "get", path: "/api/v1/users", tag: "Users", summary: "List users", permission: "users.read",
