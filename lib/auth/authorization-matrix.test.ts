@@ -22,6 +22,7 @@ const OWNED: Record<string, "file" | "apiKey" | "user" | undefined> = {
   "/api/v1/files/{id}": "file",
   "/api/v1/files/{id}/download": "file",
   "/api/v1/files/{id}/audit-events": "file",
+  "/api/v1/files/{id}/restore": "file",
   "/api/v1/api-keys/{id}": "apiKey",
   "/api/v1/users/{id}": "user",
 };

@@ -82,14 +82,14 @@ export const PURGE_BATCH = 100;
 const retention: ServiceContext = { actor: { type: "system", name: "trash-retention" } };
 
 /**
- * One batch of the daily purge: files in the trash whose `purgeAfter` has passed (at `asOf`, now unless a
- * test moves the clock forward), each purged in a transaction of its own, so a crash loses at most the one
+ * One batch of the daily purge: files in the trash whose `purgeAfter` (TRASH_RETENTION_DAYS after the delete,
+ * fixed then, so the date the owner was told holds) has passed, each purged in a transaction of its own, so a crash loses at most the one
  * in flight and the next run picks up the rest. A file restored meanwhile, or under legal hold, is skipped.
  * Storage is released after each commit; what that misses stays queued for `deleteQueuedObjects` and the
  * blob sweep.
  */
-export async function purgeExpiredTrash(input: { asOf?: Date; limit?: number } = {}): Promise<{ purged: number; more: boolean }> {
-  const asOf = input.asOf ?? new Date();
+export async function purgeExpiredTrash(input: { limit?: number } = {}): Promise<{ purged: number; more: boolean }> {
+  const asOf = new Date();
   const limit = input.limit ?? PURGE_BATCH;
   const due = await getDb()
     .select({ id: files.id })
