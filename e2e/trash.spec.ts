@@ -83,6 +83,8 @@ test("a user restores one file from the trash, deletes another forever, and empt
   await doomed.getByRole("button", { name: "Cancel" }).click();
   await expect(doomed).toHaveCount(1);
   await doomed.getByTestId("purge").click();
+  await expect(doomed.getByTestId("purge-confirm")).toBeFocused();
+  await page.screenshot({ path: shot("trash-confirm-desktop.png") });
   await doomed.getByTestId("purge-confirm").click();
   await expect(page.getByRole("status").filter({ hasText: "deleted permanently" })).toBeVisible();
   await expect(doomed).toHaveCount(0);
