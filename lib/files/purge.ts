@@ -14,7 +14,8 @@ export type PurgeReason = "manual" | "manual_skip_trash" | "retention";
  * Deletes a file's rows (variants, processing jobs, upload sessions, versions, the file) in the caller's
  * transaction, with its `file.purge` audit row, and releases its storage in that same transaction: each
  * blob loses the references the versions held (a blob at zero is deleted later by the blob sweep, under
- * its row lock), and every other object no remaining row points at is queued in `object_deletions`.
+ * its row lock), and every other object no remaining row points at (variants, originals never
+ * deduplicated, a version upload in flight) is queued in `object_deletions`.
  * Nothing is deleted from S3 here, so a crash at any point leaves no row pointing at a missing object.
  * The file row must be locked by the caller. Audit rows stay: the audit tables are insert-only.
  */
@@ -26,14 +27,18 @@ export async function purgeFileRows(ctx: ServiceContext & { tx: Tx }, file: File
     ? await tx.delete(fileVariants).where(inArray(fileVariants.versionId, versionIds)).returning({ objectKey: fileVariants.objectKey })
     : [];
   await tx.delete(processingJobs).where(eq(processingJobs.fileId, file.id));
-  // A pending session's bytes (a version upload in flight) become no one's; the upload sweep removes them.
-  await tx.delete(uploadSessions).where(eq(uploadSessions.fileId, file.id));
+  // A version upload still in flight goes with the file: its session now, its parts and object after the commit.
+  const sessions = await tx
+    .delete(uploadSessions)
+    .where(eq(uploadSessions.fileId, file.id))
+    .returning({ key: uploadSessions.objectKey, uploadId: uploadSessions.s3UploadId, status: uploadSessions.status });
+  const abandonedUploads = sessions.filter((u) => u.status === "pending").map(({ key, uploadId }) => ({ key, uploadId }));
   await tx.delete(fileVersions).where(eq(fileVersions.fileId, file.id));
   await tx.delete(files).where(eq(files.id, file.id));
 
   // Several versions may share one blob (a restored version points at the same content): one reference each.
   const references = new Map<string, number>();
-  const otherKeys = new Set(variants.map((v) => v.objectKey));
+  const otherKeys = new Set([...variants.map((v) => v.objectKey), ...abandonedUploads.map((u) => u.key)]);
   for (const v of versions) {
     const sha = blobSha256FromKey(v.objectKey);
     if (sha) references.set(sha, (references.get(sha) ?? 0) + 1);
@@ -66,7 +71,7 @@ export async function purgeFileRows(ctx: ServiceContext & { tx: Tx }, file: File
       size: file.size,
     },
   });
-  return { objectKeys, blobShas };
+  return { objectKeys, blobShas, abandonedUploads };
 }
 
 /** Of these keys (not blobs), the ones no version or variant row points at any more. */

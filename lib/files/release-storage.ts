@@ -5,11 +5,14 @@ import { getDb } from "@/db/client";
 import { blobs, objectDeletions } from "@/db/schema";
 import { logger } from "@/lib/log";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
+import { discardUploadObject } from "./upload-cleanup";
 
-/** What a purge gave up: objects queued for deletion, and blobs that lost references (maybe to zero). */
+/** What a purge gave up: objects queued for deletion, blobs that lost references (maybe to zero), uploads in flight. */
 export interface ReleasedStorage {
   objectKeys: string[];
   blobShas: string[];
+  /** Multipart uploads to abort (their keys are queued too); one missed here is aborted by the upload sweep. */
+  abandonedUploads: { key: string; uploadId: string | null }[];
 }
 
 const BATCH = 500;
@@ -20,11 +23,13 @@ async function deleteObject(key: string): Promise<void> {
 }
 
 /**
- * Right after a purge commits: deletes what it queued and the blobs it brought to zero references. A
- * failure here loses nothing (the queue and the zero counts stay for the daily run), so it is logged, not thrown.
+ * Right after a purge commits: aborts its uploads in flight, deletes what it queued and the blobs it brought
+ * to zero references. A failure here loses nothing (the queue and the zero counts stay for the daily run),
+ * so it is logged, not thrown.
  */
 export async function deleteReleasedStorage(released: ReleasedStorage): Promise<void> {
   try {
+    for (const upload of released.abandonedUploads) await discardUploadObject(upload.key, upload.uploadId);
     await deleteQueuedObjects({ keys: released.objectKeys });
     await sweepUnreferencedBlobs({ shas: released.blobShas });
   } catch (err) {

@@ -1,4 +1,5 @@
-import { DeleteObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { CreateMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
@@ -224,6 +225,23 @@ describe("permanent purge", () => {
     // An admin may purge anyone's file.
     expect((await admin.json(`/api/v1/files/${fileId}?permanent=true`, { method: "DELETE" })).status).toBe(200);
     expect(await rowsLeft(fileId)).toEqual({ files: 0, versions: 0, jobs: 0, sessions: 0 });
+  });
+
+  it("aborts a new version's upload still in flight, so its parts do not linger", async () => {
+    const fileId = await upload(alice.session, fakeJpeg(3500));
+    // A browser reserving a new version of the file: its session and a started multipart upload with one part.
+    const key = `originals/${fileId}/${randomUUID()}`;
+    const started = await testS3().send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+    await testS3().send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: started.UploadId, PartNumber: 1, Body: fakeJpeg(5 * 1024 * 1024) }));
+    await testSql()`insert into upload_sessions (owner_id, file_id, version_id, object_key, filename, mime_type, size, mode, s3_upload_id, expires_at)
+      values (${alice.id}, ${fileId}, ${key.split("/")[2]}, ${key}, 'v2.jpg', 'image/jpeg', ${10 * 1024 * 1024}, 'multipart', ${started.UploadId!}, now() + interval '1 hour')`;
+    const inFlight = async () => ((await testS3().send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key }))).Uploads ?? []).length;
+    expect(await inFlight()).toBe(1);
+
+    expect((await alice.session.json(`/api/v1/files/${fileId}?permanent=true`, { method: "DELETE" })).status).toBe(200);
+    expect(await rowsLeft(fileId)).toEqual({ files: 0, versions: 0, jobs: 0, sessions: 0 });
+    expect(await inFlight()).toBe(0);
+    expect(await objectExists(key)).toBe(false);
   });
 
   it("keeps content another file holds: that file stays downloadable bit-identical and the blob stays", async () => {
