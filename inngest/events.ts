@@ -41,3 +41,8 @@ export const fileQuarantined = eventType("file/quarantined", {
 export const fileProcessed = eventType("file/processed", {
   schema: z.object({ fileId: z.uuid(), ownerId: z.uuid(), status: z.enum(["ready", "rejected", "quarantined", "failed"]) }),
 });
+
+/** Runs the trash purge now instead of at its daily time; it still purges only what is due. */
+export const trashPurgeRequested = eventType("trash/purge.requested", {
+  schema: z.object({}),
+});

@@ -10,6 +10,7 @@ const LABELS: Record<string, string> = {
   "file.view": "Viewed",
   "file.processed": "Processed",
   "file.delete": "Moved to trash",
+  "file.restore": "Restored from trash",
 };
 
 /** The file's own audit trail, newest first: what, who (in words) and when; addresses only for audit readers. */

@@ -16,6 +16,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
   const links = [
     ...(can("files.read") ? [{ href: "/files", label: "Files" }] : []),
     ...(can("files.write") ? [{ href: "/upload", label: "Upload" }] : []),
+    ...(can("files.delete") ? [{ href: "/trash", label: "Trash" }] : []),
     ...(can("audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
     ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),

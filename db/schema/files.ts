@@ -69,6 +69,11 @@ export const files = pgTable(
       index("files_site_captured_idx").on(t.siteId, t.capturedAt),
       index("files_checksum_idx").on(t.checksumSha256),
       index("files_deleted_idx").on(t.deletedAt),
+      // The trash: newest deletion first per owner (and for admins across owners), keyset-paged with the
+      // id tie-breaker; and the daily purge's scan for what is due.
+      index("files_trash_owner_deleted_idx").on(t.ownerId, t.deletedAt, t.id).where(sql`${t.deletedAt} is not null`),
+      index("files_trash_deleted_idx").on(t.deletedAt, t.id).where(sql`${t.deletedAt} is not null`),
+      index("files_trash_purge_idx").on(t.purgeAfter, t.id).where(sql`${t.deletedAt} is not null`),
     ];
   },
 );
@@ -89,7 +94,11 @@ export const fileVersions = pgTable(
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("file_versions_file_version_key").on(t.fileId, t.version)],
+  (t) => [
+    uniqueIndex("file_versions_file_version_key").on(t.fileId, t.version),
+    // A purge deletes an object only when no other version points at it.
+    index("file_versions_object_key_idx").on(t.objectKey),
+  ],
 );
 
 export type FileRow = typeof files.$inferSelect;

@@ -8,3 +8,4 @@ export * from "./rate-limits";
 export * from "./webhooks";
 export * from "./processing";
 export * from "./owner-usage";
+export * from "./object-deletions";

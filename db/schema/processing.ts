@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { files, fileVersions } from "./files";
 
@@ -6,14 +7,19 @@ import { files, fileVersions } from "./files";
  * every version with those bytes. `refCount` counts the versions pointing at it; the bytes may only
  * be deleted when it reaches zero.
  */
-export const blobs = pgTable("blobs", {
-  sha256: text("sha256").primaryKey(),
-  objectKey: text("object_key").notNull(),
-  size: bigint("size", { mode: "number" }).notNull(),
-  refCount: integer("ref_count").notNull().default(0),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const blobs = pgTable(
+  "blobs",
+  {
+    sha256: text("sha256").primaryKey(),
+    objectKey: text("object_key").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    refCount: integer("ref_count").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The blob sweep's work list: blobs a purge left without references.
+  (t) => [index("blobs_unreferenced_idx").on(t.updatedAt).where(sql`${t.refCount} = 0`)],
+);
 
 export const processingJobStatusEnum = pgEnum("processing_job_status", ["queued", "running", "succeeded", "failed"]);
 
@@ -45,6 +51,9 @@ export const processingJobs = pgTable(
     uniqueIndex("processing_jobs_kind_version_key").on(t.kind, t.versionId),
     index("processing_jobs_status_updated_idx").on(t.status, t.updatedAt),
     index("processing_jobs_queued_idx").on(t.queuedAt.desc()),
+    // A purge deletes a file's jobs, and the foreign keys from here are checked on every file and version deleted.
+    index("processing_jobs_file_idx").on(t.fileId),
+    index("processing_jobs_version_idx").on(t.versionId),
   ],
 );
 
@@ -65,7 +74,11 @@ export const fileVariants = pgTable(
     height: integer("height"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.versionId, t.name] })],
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.name] }),
+    // A purge deletes a variant's object only when no other row points at it.
+    index("file_variants_object_key_idx").on(t.objectKey),
+  ],
 );
 
 /** What processing learnt from the content: EXIF for images, ffprobe facts for video. */

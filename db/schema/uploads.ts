@@ -31,6 +31,8 @@ export const uploadSessions = pgTable(
     uniqueIndex("upload_sessions_object_key_key").on(t.objectKey),
     index("upload_sessions_owner_status_idx").on(t.ownerId, t.status),
     index("upload_sessions_expires_idx").on(t.status, t.expiresAt),
+    // A purge deletes the file's sessions.
+    index("upload_sessions_file_idx").on(t.fileId),
   ],
 );
 

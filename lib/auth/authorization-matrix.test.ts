@@ -24,6 +24,7 @@ const OWNED: Record<string, "file" | "apiKey" | "user" | undefined> = {
   "/api/v1/files/{id}/audit-events": "file",
   // Names the file in its body; another owner's file is left out, and with nothing left: 404.
   "/api/v1/files/bulk-download": "file",
+  "/api/v1/files/{id}/restore": "file",
   "/api/v1/api-keys/{id}": "apiKey",
   "/api/v1/users/{id}": "user",
 };

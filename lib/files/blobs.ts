@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { blobs, files, fileVersions } from "@/db/schema";
 import { blobObjectKey, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import type { Check } from "./processing";
-import { deleteObjectQuietly } from "./stored-object";
+import { deleteObjectQuietly, headObjectOrNull } from "./stored-object";
 
 /**
  * Points a version at the one stored copy of its content. The first upload of some bytes is copied
@@ -13,6 +13,11 @@ import { deleteObjectQuietly } from "./stored-object";
  * bytes that were hashed (its PUT URL may still be live); later uploads of the same bytes just take
  * a reference. The uploaded original is deleted only after the version points at the blob, so a
  * re-run after any crash finds either the original or the blob.
+ *
+ * A blob with no references may be deleted at any moment by the blob sweep (lib/files/release-storage.ts),
+ * which deletes its object and then its row while holding the row lock. So the reference is taken under
+ * that lock: a blob that already has references has its object; one at zero (or just created) is checked
+ * with HeadObject while the lock is held, and its bytes copied again if the sweep took them.
  */
 export async function deduplicateVersion(fileId: string, versionId: string, sha256: string, size: number, hashedEtag: string | null): Promise<Check> {
   const key = blobObjectKey(sha256);
@@ -23,20 +28,27 @@ export async function deduplicateVersion(fileId: string, versionId: string, sha2
   if (current.objectKey !== key) {
     const [existing] = await db.select().from(blobs).where(eq(blobs.sha256, sha256));
     // Copying over an existing blob would rewrite the same bytes; skipping it keeps a blob's ETag stable.
+    // Most content is new: its copy is made here, outside the transaction, and only checked inside.
     if (!existing) {
       const copied = await copyHashedObject(current.objectKey, key, hashedEtag);
       if (!copied.ok) return copied;
     }
-    await db.transaction(async (tx) => {
+    const taken = await db.transaction(async (tx): Promise<Check> => {
       const [locked] = await tx.select().from(fileVersions).where(eq(fileVersions.id, versionId)).for("update");
-      if (locked.objectKey === key) return;
-      await tx
-        .insert(blobs)
-        .values({ sha256, objectKey: key, size, refCount: 1 })
-        .onConflictDoUpdate({ target: blobs.sha256, set: { refCount: sql`${blobs.refCount} + 1`, updatedAt: new Date() } });
+      if (!locked) throw new Error(`Version ${versionId} no longer exists.`);
+      if (locked.objectKey === key) return { ok: true };
+      await tx.insert(blobs).values({ sha256, objectKey: key, size, refCount: 0 }).onConflictDoNothing();
+      const [blob] = await tx.select().from(blobs).where(eq(blobs.sha256, sha256)).for("update");
+      if (blob.refCount === 0 && !(await headObjectOrNull(key))) {
+        const copied = await copyHashedObject(locked.objectKey, key, hashedEtag);
+        if (!copied.ok) return copied;
+      }
+      await tx.update(blobs).set({ refCount: sql`${blobs.refCount} + 1`, updatedAt: new Date() }).where(eq(blobs.sha256, sha256));
       await tx.update(fileVersions).set({ objectKey: key, checksumSha256: sha256 }).where(eq(fileVersions.id, versionId));
       await tx.update(files).set({ checksumSha256: sha256, updatedAt: new Date() }).where(eq(files.id, fileId));
+      return { ok: true };
     });
+    if (!taken.ok) return taken;
   }
   // Idempotent: a re-run after a crash between the commit and this delete finishes the job.
   await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: original }));

@@ -8,7 +8,7 @@ import { actorHas, type ServiceContext } from "@/lib/auth/actor";
 import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
 import { fileAccessConditions } from "./access";
-import { restoreFile, trashFile } from "./bulk-trash";
+import { restoreFile, trashFile } from "./trash";
 import type { BulkActionInput } from "./schemas";
 
 export interface BulkItemResult {
@@ -63,8 +63,8 @@ async function applyOne(ctx: ServiceContext, input: BulkActionInput, id: string)
       await trashFile(ctx, id);
       return true;
     case "restore":
-      await restoreFile(ctx, id);
-      return true;
+      // A file that is not in the trash is left as it is (changed: false), as the single restore answers.
+      return (await restoreFile(ctx, id)).restored;
   }
 }
 

@@ -1,13 +1,10 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files, fileVariants } from "@/db/schema";
-import { conflict } from "@/lib/api/errors";
+import { fileVariants } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { actorId, type ServiceContext } from "@/lib/auth/actor";
-import { env } from "@/lib/env";
 import { processMap } from "@/lib/process-map";
-import { announceFileEvent } from "./events";
 import { findVisibleFile, listVersions } from "./lookup";
 import { toFileDetail } from "./serialize";
 
@@ -41,23 +38,4 @@ async function recordView(ctx: ServiceContext, fileId: string): Promise<void> {
   // Only a row written here is known to be this young; one found (another instance's) may be older.
   if (!wrote) return;
   recent.set(key, started);
-}
-
-/** `DELETE /api/v1/files/{id}`: moves the file to the trash; it is purged after the retention window. */
-export async function trashFile(ctx: ServiceContext, fileId: string) {
-  const deletedAt = new Date();
-  const purgeAfter = new Date(deletedAt.getTime() + env().TRASH_RETENTION_DAYS * 86_400_000);
-  const file = await getDb().transaction(async (tx) => {
-    const row = await findVisibleFile(ctx, fileId, tx);
-    if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
-    await tx.update(files).set({ deletedAt, purgeAfter, updatedAt: deletedAt }).where(eq(files.id, row.id));
-    await recordAuditEvent({ ...ctx, tx }, { action: "file.delete", fileId: row.id, details: { filename: row.filename, purgeAfter: purgeAfter.toISOString() } });
-    return row;
-  });
-  await announceFileEvent({ name: "file/deleted", data: { fileId: file.id, ownerId: file.ownerId } });
-  return {
-    success: true,
-    message: `"${file.filename}" was moved to the trash and will be purged after ${purgeAfter.toISOString().slice(0, 10)}.`,
-    deletedAt: deletedAt.toISOString(),
-  };
 }

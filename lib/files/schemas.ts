@@ -71,6 +71,20 @@ export const listFilesQuerySchema = z.object({
 });
 export type ListFilesQuery = z.output<typeof listFilesQuerySchema>;
 
+/** `GET /api/v1/trash`: newest deletion first; `ownerId` narrows an admin's view to one owner. */
+export const listTrashQuerySchema = z.object({
+  ownerId: z.uuid({ error: "ownerId must be a UUID." }).optional(),
+  /** `pagination.nextCursor` of the previous page. */
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(24),
+});
+export type ListTrashQuery = z.output<typeof listTrashQuerySchema>;
+
+/** `DELETE /api/v1/files/{id}`: to the trash, or with `permanent=true` purged at once. */
+export const deleteFileQuerySchema = z.object({
+  permanent: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+});
+
 export const createUploadSchema = z.object({
   filename: z.string().min(1).max(1024),
   size: z.number().int().min(0),

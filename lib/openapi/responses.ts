@@ -66,7 +66,27 @@ export const bulkResult = z.object({
   })),
 });
 
-export const deleteResult = z.object({ success: z.boolean(), message: z.string(), deletedAt: isoDate });
+export const deleteResult = z.object({
+  success: z.boolean(), message: z.string(), deletedAt: isoDate,
+  purgedAt: isoDate.optional().describe("permanent=true only: when the file was purged"),
+});
+
+export const restoreResult = z.object({
+  success: z.boolean(), restored: z.boolean().describe("false when the file was not in the trash (nothing changed)"), message: z.string(), file: fileSummary,
+});
+
+export const trashList = z.object({
+  files: z.array(fileSummary.extend({
+    ownerEmail: z.string(), deletedAt: isoDate,
+    purgeAt: isoDate.nullable().describe("when the daily purge deletes it for good (TRASH_RETENTION_DAYS after the delete)"),
+  })),
+  pagination: z.object({
+    limit: z.number().int(),
+    total: z.number().int(),
+    totalExact: z.boolean().describe("false when there are more than 10 000 (total is then the planner's estimate)"),
+    nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
+  }),
+});
 
 export const user = z
   .object({ id: z.uuid(), email: z.email(), name: z.string(), role: z.enum(["user", "admin", "system", "auditor"]), disabled: z.boolean(), createdAt: isoDate });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
-import { bulkActionSchema, bulkDownloadSchema, downloadQuerySchema, listFilesQuerySchema } from "@/lib/files/schemas";
+import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema } from "@/lib/files/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
@@ -36,8 +36,12 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "A page of files", schema: r.fileList } } },
   { method: "get", path: "/api/v1/files/{id}", tag: "Files", summary: "File information with versions", permission: "files.read",
     responses: { 200: { description: "The file", schema: r.fileDetail }, 404: { description: "No such file, or not yours" } } },
-  { method: "delete", path: "/api/v1/files/{id}", tag: "Files", summary: "Move a file to the trash", permission: "files.delete",
-    responses: { 200: { description: "Moved to the trash", schema: r.deleteResult }, 404: { description: "No such file" }, 409: { description: "Under legal hold" } } },
+  { method: "delete", path: "/api/v1/files/{id}", tag: "Files", summary: "Move a file to the trash; permanent=true purges it now (rows, and the objects no other file shares), from the trash or not", permission: "files.delete", query: deleteFileQuerySchema,
+    responses: { 200: { description: "Moved to the trash (or purged, with purgedAt)", schema: r.deleteResult }, 404: { description: "No such file (or already purged)" }, 409: { description: "Under legal hold" } } },
+  { method: "post", path: "/api/v1/files/{id}/restore", tag: "Trash", summary: "Bring a file back from the trash; idempotent (a file not in the trash answers 200 with restored: false)", permission: "files.delete",
+    responses: { 200: { description: "Restored, or was not in the trash", schema: r.restoreResult }, 404: { description: "No such file, not yours, or purged" } } },
+  { method: "get", path: "/api/v1/trash", tag: "Trash", summary: "Trashed files, most recently deleted first (admins: every owner's, ownerId to narrow), with deletedAt and purgeAt; keyset-paged by cursor", permission: "files.read", query: listTrashQuerySchema,
+    responses: { 200: { description: "A page of the trash", schema: r.trashList } } },
   { method: "get", path: "/api/v1/files/{id}/download", tag: "Files", summary: "Download (Range, If-None-Match, version; variant=thumbnail|preview|poster; format=webp|avif|jpeg|png with quality, converted once and cached; redirect=true for a 302 to a short-lived presigned S3 URL, the default for large files when a browser navigates, redirect=false to always stream)", permission: "files.read", query: downloadQuerySchema,
     responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 302: { description: "Redirect (Location) to a presigned S3 GET with the same Content-Disposition and Content-Type; expires after DOWNLOAD_REDIRECT_EXPIRES_SECONDS" }, 304: { description: "Not modified" }, 404: { description: "No such file, version or variant" }, 409: { description: "Quarantined or rejected; or not ready for conversion" }, 416: { description: "Range not satisfiable" } } },
   { method: "post", path: "/api/v1/files/bulk", tag: "Files", summary: "One action over up to 500 files: tag or untag (tags), category, delete (to the trash) or restore (files.delete for these two). Each file is changed and audited on its own; one failure undoes nothing else. Another owner's id is not_found", permission: "files.write", body: bulkActionSchema,

@@ -61,6 +61,11 @@ export function blobObjectKey(sha256: string): string {
   return `blobs/sha256/${sha256}`;
 }
 
+/** The SHA-256 a blob key names; null for any other key (an upload's original, a variant). */
+export function blobSha256FromKey(key: string): string | null {
+  return /^blobs\/sha256\/([0-9a-f]{64})$/.exec(key)?.[1] ?? null;
+}
+
 /** Derived images never change under a key: a new recipe or version gets a new key. */
 export function variantObjectKey(versionId: string, name: string, ext: string): string {
   return `variants/${versionId}/${name}.${ext}`;
