@@ -104,10 +104,13 @@ describe("POST /api/v1/files/bulk", () => {
     expect(await listIds(alice.session, "status=trashed&tags=none-such")).toEqual([]);
     expect(await listIds(alice.session, "")).toEqual([mine[2]]);
 
-    // Bob deletes his file; Alice cannot restore it, nor a file that is not in the trash.
+    // Bob deletes his file; Alice cannot restore it; a file that is not in the trash is left as it is (as the
+    // single restore answers: idempotent, changed: false).
     expect((await bulk(bob.session, { action: "delete", ids: [theirs] })).body.succeeded).toBe(1);
     const restore = await bulk(alice.session, { action: "restore", ids: [mine[0], theirs, mine[2]] });
-    expect(restore.body.results.map((r: { ok: boolean; error?: { code: string } }) => r.error?.code ?? "ok")).toEqual(["ok", "not_found", "not_found"]);
+    expect(restore.body.results.map((r: { ok: boolean; error?: { code: string } }) => r.error?.code ?? "ok")).toEqual(["ok", "not_found", "ok"]);
+    expect(restore.body.results[0].changed).toBe(true);
+    expect(restore.body.results[2].changed).toBe(false);
     expect((await listIds(bob.session, "status=trashed"))).toEqual([theirs]);
     expect((await alice.session.json(`/api/v1/files/${mine[0]}`)).status).toBe(200);
     expect(await listIds(alice.session, "status=trashed")).toEqual([mine[1]]);
