@@ -21,6 +21,7 @@ export interface UploadLimits {
 interface FileMeta extends Meta {
   category?: string;
   tags?: string;
+  eventId?: string;
   uploadSessionId?: string;
   objectKey?: string;
 }
@@ -35,7 +36,7 @@ interface CompletedUpload { fileId: string; filename: string }
 function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => void) {
   const uppy = new Uppy<FileMeta, Record<string, never>>({
     restrictions: { maxFileSize: limits.maxFileBytes, allowedFileTypes: limits.allowedTypes },
-    meta: { category: "", tags: "" },
+    meta: { category: "", tags: "", eventId: "" },
   });
   uppy.use(ParallelS3Upload<FileMeta, Record<string, never>>, {
     shouldUseMultipart: (file) => (file.size ?? 0) > limits.multipartThresholdBytes,
@@ -61,6 +62,7 @@ function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => vo
               mimeType: file.type,
               category: file.meta.category?.trim() || undefined,
               tags: file.meta.tags ? file.meta.tags.split(",").map((t) => t.trim()).filter(Boolean) : undefined,
+              eventId: file.meta.eventId?.trim() || undefined,
             },
           });
           uppy.setFileMeta(id, { uploadSessionId: session.uploadId, objectKey: session.key });
@@ -127,6 +129,7 @@ export function Uploader({ limits }: { limits: UploadLimits }) {
         metaFields={[
           { id: "category", name: "Category", placeholder: "e.g. entrance" },
           { id: "tags", name: "Tags", placeholder: "comma,separated" },
+          { id: "eventId", name: "Event", placeholder: "counting event id (optional)" },
         ]}
       />
       {recorded.length > 0 && (

@@ -18,7 +18,7 @@ import { sanitizeFilename } from "./filename";
 import { assertAcceptableSize, assertAcceptableType } from "./media-types";
 import { assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
-import type { CreateUploadInput, SignUploadRequestInput } from "./schemas";
+import { uploadEventId, type CreateUploadInput, type SignUploadRequestInput } from "./schemas";
 import { toUploadResponse } from "./serialize";
 import { headObjectOrNull } from "./stored-object";
 import { discardUploadObject } from "./upload-cleanup";
@@ -37,6 +37,8 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
   if (input.size === 0) throw badRequest("The file is empty.", "empty_file");
   assertAcceptableSize(input.size);
   const e = env();
+  const metadata = applyKeyRestrictions(ctx.actor, filename, input.metadata);
+  const eventId = uploadEventId(input.eventId, metadata);
   const fileId = randomUUID();
   const versionId = randomUUID();
   const session = await getDb().transaction(async (tx) => {
@@ -48,7 +50,8 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
         objectKey: originalObjectKey(fileId, versionId),
         category: input.category ?? "general",
         tags: input.tags ?? [],
-        metadata: applyKeyRestrictions(ctx.actor, filename, input.metadata) ?? {},
+        metadata: metadata ?? {},
+        eventId,
         mode: input.size > e.MULTIPART_THRESHOLD_BYTES ? "multipart" : "single",
         expiresAt: new Date(Date.now() + e.UPLOAD_SESSION_TTL_SECONDS * 1000),
       })
@@ -171,7 +174,7 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
       fileId: session.fileId, versionId: session.versionId, ownerId, objectKey: session.objectKey,
       filename: session.filename, mimeType: session.mimeType, size: session.size,
       storageEtag: head.ETag ?? null, category: session.category, tags: session.tags, metadata: session.metadata,
-      via: "browser",
+      eventId: session.eventId, via: "browser",
     });
   });
   const source = uploadSource(ctx.actor, file.cameraId);

@@ -25,6 +25,7 @@ const uploadForm = z.object({
   category: z.string().optional(),
   tags: z.string().optional().meta({ description: "Comma-separated list or JSON array." }),
   metadata: z.string().optional().meta({ description: "JSON object; cameraId and siteId are indexed." }),
+  eventId: z.string().optional().meta({ description: "The counting event the file documents (also accepted as metadata.eventId); up to 128 characters, no slashes." }),
   checksum: z.string().optional().meta({ description: "SHA-256 of the file in hex; processing rejects the file when the stored bytes differ." }),
 });
 
@@ -42,6 +43,8 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 302: { description: "Redirect (Location) to a presigned S3 GET with the same Content-Disposition and Content-Type; expires after DOWNLOAD_REDIRECT_EXPIRES_SECONDS" }, 304: { description: "Not modified" }, 404: { description: "No such file, version or variant" }, 409: { description: "Quarantined or rejected; or not ready for conversion" }, 416: { description: "Range not satisfiable" } } },
   { method: "get", path: "/api/v1/files/{id}/audit-events", tag: "Files", summary: "A file's audit trail", permission: "files.read", query: listAuditQuerySchema.omit({ fileId: true, actor: true }),
     responses: { 200: { description: "Events, newest first", schema: r.auditPage } } },
+  { method: "get", path: "/api/v1/events/{eventId}", tag: "Events", summary: "A counting event: its snapshots and clips in capture order, cameras, sites, time span and counts by type", permission: "files.read",
+    responses: { 200: { description: "The event's media the caller may read", schema: r.countingEvent }, 404: { description: "No file of this event is yours to see" } } },
   { method: "get", path: "/api/v1/users", tag: "Users", summary: "List users", permission: "users.read",
     responses: { 200: { description: "All users", schema: z.object({ users: z.array(r.user) }) } } },
   { method: "post", path: "/api/v1/users", tag: "Users", summary: "Create a user", permission: "users.manage", body: createUserSchema,
