@@ -14,7 +14,7 @@ const log = (line: string) => console.log(`[test] ${line}`);
 const MiB = 1024 * 1024;
 const args = process.argv.slice(2);
 const only = args.find((a) => a === "--unit" || a === "--e2e");
-// Anything else narrows Vitest to matching test files, e.g. `npm test -- --unit processing`.
+// Anything else narrows Vitest to matching test files, e.g. `npm test -- --unit processing` (with --e2e: Playwright's specs).
 const filters = args.filter((a) => !a.startsWith("--"));
 
 function run(cmd: string, cmdArgs: string[], env: Record<string, string>): Promise<number> {
@@ -38,7 +38,8 @@ const appEnv: Record<string, string> = {
   ...stack.env,
   // Generated per run, like the stack's database and S3 credentials: the production build never runs on a source constant.
   AUTH_SECRET: randomBytes(32).toString("base64"),
-  MAX_UPLOAD_BYTES: String(20 * MiB),
+  // Room for the 30 MiB interrupted-and-resumed browser upload (e2e/resume-upload.spec.ts).
+  MAX_UPLOAD_BYTES: String(32 * MiB),
   USER_QUOTA_BYTES: String(64 * MiB),
   // Low enough for the tests to reach; the whole suite signs in from one address, hence the IP ceiling.
   RATE_LIMIT_UPLOAD_PER_MINUTE: "60",
@@ -105,7 +106,8 @@ try {
   }
   if (only !== "--unit") {
     const report = path.join(work, "playwright.json");
-    const code = await run(path.join(root, "node_modules/.bin/playwright"), ["test"], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+    // `--e2e <filter>` narrows Playwright to matching spec files, as a filter narrows Vitest.
+    const code = await run(path.join(root, "node_modules/.bin/playwright"), ["test", ...(only === "--e2e" ? filters : [])], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
     const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
     results.passed += (json?.stats?.expected ?? 0) + (json?.stats?.flaky ?? 0);
     results.failed += Math.max(json?.stats?.unexpected ?? 0, code === 0 ? 0 : 1);
