@@ -35,10 +35,10 @@ class StorageError extends Error {
   }
 }
 
-// A busy Ceph RGW answers some requests with a passing failure (5xx, a dropped connection, NoSuchUpload for a
-// part sent just after its upload started): those are signed and sent again after these pauses.
+// Storage answers some requests with a passing failure (5xx, a dropped connection): those are signed and sent
+// again after these pauses before the file fails.
 const RETRY_DELAYS_MS = [1000, 3000, 5000];
-const retryable = (err: unknown) => err instanceof StorageError && (err.status === 0 || err.status === 404 || err.status >= 500);
+const retryable = (err: unknown) => err instanceof StorageError && (err.status === 0 || err.status >= 500);
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
