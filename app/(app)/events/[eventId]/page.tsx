@@ -7,5 +7,14 @@ export const metadata: Metadata = { title: "Counting event" };
 export default async function EventPage({ params }: { params: Promise<{ eventId: string }> }) {
   await requirePermission("files.read");
   const { eventId } = await params;
-  return <EventTimeline eventId={decodeURIComponent(eventId)} />;
+  return <EventTimeline eventId={decodedSegment(eventId)} />;
+}
+
+/** The segment as the link encoded it; one that is not valid percent-encoding (a bare "%") is taken as it is. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
