@@ -39,7 +39,8 @@ const appEnv: Record<string, string> = {
   ...stack.env,
   // Generated per run, like the stack's database and S3 credentials: the production build never runs on a source constant.
   AUTH_SECRET: randomBytes(32).toString("base64"),
-  MAX_UPLOAD_BYTES: String(20 * MiB),
+  // Room for the 30 MiB interrupted-and-resumed browser upload (e2e/resume-upload.spec.ts).
+  MAX_UPLOAD_BYTES: String(32 * MiB),
   USER_QUOTA_BYTES: String(64 * MiB),
   // Below one user's quota, so bulk-download.test.ts can pass it with the files of two users.
   BULK_DOWNLOAD_MAX_BYTES: String(32 * MiB),

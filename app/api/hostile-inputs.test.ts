@@ -152,6 +152,9 @@ function idRouteCases(): Case[] {
     { method: "POST", path: (id) => `/api/v1/jobs/${id}/retry`, as: () => admin },
     { method: "POST", path: (id) => `/api/uploads/${id}/complete`, as: () => users[0].session },
     { method: "DELETE", path: (id) => `/api/uploads/${id}`, as: () => users[0].session },
+    { method: "GET", path: (id) => `/api/uploads/${id}/parts`, as: () => users[0].session },
+    // Event ids are the edge box's own strings, not UUIDs: each of these is refused or simply not found.
+    { method: "GET", path: (id) => `/api/v1/events/${id}`, as: () => users[0].session },
   ];
   return routes.flatMap((r) =>
     BAD_IDS.map((id) => ({
@@ -170,6 +173,7 @@ function queryCases(): Case[] {
     "sortBy=password", "sortOrder=sideways", "capturedFrom=yesterday", "capturedTo=2026-13-45T99:99:99Z", "mimeType=../../etc",
     `q=${"x".repeat(10_000)}`, `tags=${Array.from({ length: 10_000 }, (_, i) => `t${i}`).join(",")}`, "status=deleted",
     "category=%00evil", "tags=%E2%80%AEgpj", "cameraId=" + "c".repeat(5000),
+    "eventId=" + "e".repeat(5000), "eventId=%E2%80%AEgpj", "eventId=a%2Fb",
   ].map((q) => ({ name: `GET /api/v1/files?${q.slice(0, 40)}`, as: users[0].session, method: "GET", path: `/api/v1/files?${q}` }));
   const audit = ["limit=-1", "limit=100000", "cursor=abc", "page=0", "page=99999999999", "from=not-a-date", "outcome=maybe"].map((q) => ({
     name: `GET /api/v1/audit-events?${q}`, as: admin, method: "GET", path: `/api/v1/audit-events?${q}`,

@@ -135,6 +135,7 @@ export function FileDetailView({ id }: { id: string }) {
               <dt>Modified</dt><dd>{new Date(file.lastModified).toLocaleString()}</dd>
               {file.cameraId && (<><dt>Camera</dt><dd>{file.cameraId}</dd></>)}
               {file.siteId && (<><dt>Site</dt><dd>{file.siteId}</dd></>)}
+              {file.eventId && (<><dt>Event</dt><dd><Link href={`/events/${encodeURIComponent(file.eventId)}`} data-testid="event-link">{file.eventId}</Link></dd></>)}
               {file.capturedAt && (<><dt>Captured</dt><dd>{new Date(file.capturedAt).toLocaleString()}</dd></>)}
               <dt>SHA-256</dt><dd className="mono">{file.checksum ?? <span className="muted">Computed during processing</span>}</dd>
             </dl>

@@ -17,9 +17,49 @@ export interface ParallelS3UploadOptions<M extends Meta, B extends Body> extends
   partsPerFile: number;
   /** Requests to S3 in flight at once across all files (browsers open 6 connections per host). */
   requestsInFlight: number;
+  /** Where an earlier page left this file's multipart upload: its S3 upload id and the parts already stored. */
+  resumeFrom?: (file: UppyFile<M, B>) => ResumePoint | undefined;
+}
+
+export interface ResumePoint {
+  s3UploadId: string;
+  parts: { partNumber: number; etag: string }[];
 }
 
 interface MultipartState { uploadId?: string; etags: (string | undefined)[]; sent: number[] }
+
+/** A refusal from storage itself, with its HTTP status (0: the connection failed). */
+class StorageError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+// Storage answers some requests with a passing failure (5xx, a dropped connection): those are signed and sent
+// again after these pauses before the file fails.
+const RETRY_DELAYS_MS = [1000, 3000, 5000];
+const retryable = (err: unknown) => err instanceof StorageError && (err.status === 0 || err.status >= 500);
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new DOMException("Aborted", "AbortError"));
+    }, { once: true });
+  });
+}
+
+async function withRetries<T>(signal: AbortSignal, attempt: (n: number) => Promise<T>): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (signal.aborted || n >= RETRY_DELAYS_MS.length || !retryable(err)) throw err;
+      await pause(RETRY_DELAYS_MS[n], signal);
+    }
+  }
+}
 
 /**
  * Sends each file straight to S3 through presigned requests, the parts of a multipart upload several at a
@@ -58,7 +98,7 @@ export class ParallelS3Upload<M extends Meta, B extends Body> extends BasePlugin
     const multipart = this.opts.shouldUseMultipart(file);
     const size = file.size ?? 0;
     const partCount = multipart ? Math.max(1, Math.ceil(size / this.opts.partBytes)) : 1;
-    const state = this.#states.get(file.id) ?? { etags: new Array<string | undefined>(partCount).fill(undefined), sent: new Array<number>(partCount).fill(0) };
+    const state = this.#states.get(file.id) ?? this.#initialState(file, multipart, partCount);
     this.#states.set(file.id, state);
     const events = new EventManager(this.uppy);
     let controller: AbortController | undefined;
@@ -99,6 +139,22 @@ export class ParallelS3Upload<M extends Meta, B extends Body> extends BasePlugin
     });
   }
 
+  /** A fresh start, or the parts an earlier page already stored (they are not sent again). */
+  #initialState(file: UppyFile<M, B>, multipart: boolean, partCount: number): MultipartState {
+    const state: MultipartState = { etags: new Array<string | undefined>(partCount).fill(undefined), sent: new Array<number>(partCount).fill(0) };
+    const resume = multipart ? this.opts.resumeFrom?.(file) : undefined;
+    if (!resume) return state;
+    state.uploadId = resume.s3UploadId;
+    const size = file.size ?? 0;
+    for (const part of resume.parts) {
+      const i = part.partNumber - 1;
+      if (i < 0 || i >= partCount) continue;
+      state.etags[i] = part.etag;
+      state.sent[i] = Math.min(this.opts.partBytes, size - i * this.opts.partBytes);
+    }
+    return state;
+  }
+
   async #sendSingle(file: UppyFile<M, B>, key: string, state: MultipartState, signal: AbortSignal) {
     const signed = await this.opts.signRequest({ method: "PUT", key });
     await this.#put(signed, file.data as Blob, signal, (n) => this.#progress(file, state, 0, n));
@@ -116,16 +172,27 @@ export class ParallelS3Upload<M extends Meta, B extends Body> extends BasePlugin
     const worker = async () => {
       for (let i = pending.shift(); i !== undefined && !signal.aborted; i = pending.shift()) {
         const start = i * this.opts.partBytes;
-        const signed = await this.opts.signRequest({ method: "PUT", key, uploadId, partNumber: i + 1 });
         const part = (file.data as Blob).slice(start, Math.min(start + this.opts.partBytes, file.size ?? 0));
-        state.etags[i] = await this.#put(signed, part, signal, (n) => this.#progress(file, state, i, n));
+        state.etags[i] = await withRetries(signal, async () => {
+          const signed = await this.opts.signRequest({ method: "PUT", key, uploadId, partNumber: i + 1 });
+          return this.#put(signed, part, signal, (n) => this.#progress(file, state, i, n));
+        });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.partsPerFile, pending.length) }, worker));
     signal.throwIfAborted();
-    const completion = await this.opts.signRequest({ method: "POST", key, uploadId });
     const body = `<CompleteMultipartUpload>${state.etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;
-    await this.#fetchXml(completion.url, { method: "POST", body, headers: { "content-type": "application/xml" }, signal });
+    await withRetries(signal, async (attempt) => {
+      const completion = await this.opts.signRequest({ method: "POST", key, uploadId });
+      try {
+        await this.#fetchXml(completion.url, { method: "POST", body, headers: { "content-type": "application/xml" }, signal });
+      } catch (err) {
+        // The multipart upload is gone after a completion that answered 5xx: that completion went through.
+        // The app checks the stored object's size before it records the file, so a wrong guess here fails there.
+        if (attempt > 0 && err instanceof StorageError && err.status === 404) return;
+        throw err;
+      }
+    });
   }
 
   #progress(file: UppyFile<M, B>, state: MultipartState, part: number, bytes: number) {
@@ -138,10 +205,12 @@ export class ParallelS3Upload<M extends Meta, B extends Body> extends BasePlugin
 
   /** S3 answers some failures with 200 and an <Error> body (CompleteMultipartUpload), so the body is checked too. */
   async #fetchXml(url: string, init: RequestInit): Promise<Document> {
-    const res = await this.#slot(() => fetch(url, init));
+    const res = await this.#slot(() => fetch(url, init)).catch((err) => {
+      throw init.signal?.aborted ? err : new StorageError(0, "The request to storage failed (network error).");
+    });
     const doc = new DOMParser().parseFromString(await res.text(), "application/xml");
     const error = doc.querySelector("Error > Message")?.textContent;
-    if (!res.ok || error) throw new Error(`Storage refused the request (${res.status}${error ? `: ${error}` : ""}).`);
+    if (!res.ok || error) throw new StorageError(res.ok ? 500 : res.status, `Storage refused the request (${res.status}${error ? `: ${error}` : ""}).`);
     return doc;
   }
 
@@ -158,9 +227,9 @@ export class ParallelS3Upload<M extends Meta, B extends Body> extends BasePlugin
             if (xhr.status >= 200 && xhr.status < 300) {
               onProgress(data.size);
               resolve(xhr.getResponseHeader("ETag") ?? "");
-            } else reject(new Error(`Storage refused the upload (${xhr.status}).`));
+            } else reject(new StorageError(xhr.status, `Storage refused the upload (${xhr.status}).`));
           };
-          xhr.onerror = () => reject(new Error("The upload to storage failed (network error)."));
+          xhr.onerror = () => reject(new StorageError(0, "The upload to storage failed (network error)."));
           const abort = () => xhr.abort();
           xhr.onabort = () => reject(new DOMException("Aborted", "AbortError"));
           xhr.onloadend = () => signal.removeEventListener("abort", abort);

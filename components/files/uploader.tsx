@@ -4,10 +4,12 @@ import Uppy, { type Meta } from "@uppy/core";
 import Dashboard from "@uppy/react/dashboard";
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
-import { apiFetch } from "@/components/ui/api";
+import { useEffect, useState } from "react";
+import { apiFetch, ApiRequestError } from "@/components/ui/api";
+import { Alert } from "@/components/ui/feedback";
 import { formatBytes } from "@/lib/format";
-import { ParallelS3Upload } from "./parallel-s3-upload";
+import { ParallelS3Upload, type ResumePoint } from "./parallel-s3-upload";
+import { fileFingerprint, findRememberedUpload, forgetUpload, rememberedUploads, rememberUpload, type RememberedUpload } from "./upload-resume";
 import "@uppy/core/css/style.min.css";
 import "@uppy/dashboard/css/style.min.css";
 
@@ -21,11 +23,13 @@ export interface UploadLimits {
 interface FileMeta extends Meta {
   category?: string;
   tags?: string;
+  eventId?: string;
   uploadSessionId?: string;
   objectKey?: string;
 }
 
-interface CreatedSession { uploadId: string; key: string; mode: "single" | "multipart" }
+interface CreatedSession { uploadId: string; key: string; mode: "single" | "multipart"; expiresAt: string }
+interface StoredParts { uploadId: string; key: string; s3UploadId: string | null; parts: ResumePoint["parts"]; size: number; partSize: number }
 interface CompletedUpload { fileId: string; filename: string }
 
 /**
@@ -35,8 +39,10 @@ interface CompletedUpload { fileId: string; filename: string }
 function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => void) {
   const uppy = new Uppy<FileMeta, Record<string, never>>({
     restrictions: { maxFileSize: limits.maxFileBytes, allowedFileTypes: limits.allowedTypes },
-    meta: { category: "", tags: "" },
+    meta: { category: "", tags: "", eventId: "" },
   });
+  // Parts an earlier page stored, by Uppy file id, for the uploader to skip.
+  const resumePoints = new Map<string, ResumePoint>();
   uppy.use(ParallelS3Upload<FileMeta, Record<string, never>>, {
     shouldUseMultipart: (file) => (file.size ?? 0) > limits.multipartThresholdBytes,
     partBytes: limits.partBytes,
@@ -46,12 +52,30 @@ function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => vo
     requestsInFlight: 6,
     objectKey: (file) => file.meta.objectKey ?? "",
     signRequest: (request) => apiFetch("/api/uploads/sign", { method: "POST", json: request }),
+    resumeFrom: (file) => resumePoints.get(file.id),
   });
+  /** The same file was being uploaded when an earlier page went away: carry on with its session and stored parts. */
+  const resume = async (id: string, remembered: RememberedUpload): Promise<boolean> => {
+    try {
+      const stored = await apiFetch<StoredParts>(`/api/uploads/${remembered.uploadId}/parts`);
+      if (stored.s3UploadId) resumePoints.set(id, { s3UploadId: stored.s3UploadId, parts: stored.parts });
+      uppy.setFileMeta(id, { uploadSessionId: stored.uploadId, objectKey: stored.key });
+      if (stored.parts.length) uppy.info(`${remembered.filename}: resuming, ${stored.parts.length} of ${Math.ceil(stored.size / stored.partSize)} parts already stored`, "info", 5000);
+      return true;
+    } catch {
+      // Completed, cancelled or expired meanwhile: start afresh.
+      forgetUpload(remembered.uploadId);
+      return false;
+    }
+  };
   uppy.addPreProcessor(async (fileIDs) => {
     await Promise.all(
       fileIDs.map(async (id) => {
         const file = uppy.getFile(id);
         if (!file || file.meta.uploadSessionId) return;
+        const fingerprint = fileFingerprint(file);
+        const remembered = findRememberedUpload(fingerprint);
+        if (remembered && (await resume(id, remembered))) return;
         try {
           const session = await apiFetch<CreatedSession>("/api/uploads", {
             method: "POST",
@@ -61,9 +85,11 @@ function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => vo
               mimeType: file.type,
               category: file.meta.category?.trim() || undefined,
               tags: file.meta.tags ? file.meta.tags.split(",").map((t) => t.trim()).filter(Boolean) : undefined,
+              eventId: file.meta.eventId?.trim() || undefined,
             },
           });
           uppy.setFileMeta(id, { uploadSessionId: session.uploadId, objectKey: session.key });
+          rememberUpload({ fingerprint, uploadId: session.uploadId, key: session.key, filename: file.name ?? "", size: file.size ?? 0, expiresAt: session.expiresAt });
         } catch (err) {
           uppy.emit("upload-error", file, err as Error);
           uppy.removeFile(id);
@@ -79,7 +105,9 @@ function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => vo
         if (!file?.meta.uploadSessionId || file.error) return;
         try {
           onRecorded(await apiFetch<CompletedUpload>(`/api/uploads/${file.meta.uploadSessionId}/complete`, { method: "POST" }));
+          forgetUpload(file.meta.uploadSessionId);
         } catch (err) {
+          if (err instanceof ApiRequestError && err.status === 404) forgetUpload(file.meta.uploadSessionId);
           uppy.info(`${file.name}: ${(err as Error).message}`, "error", 8000);
         }
       }),
@@ -87,11 +115,54 @@ function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => vo
   });
   uppy.on("file-removed", (file) => {
     // A cancelled upload releases its reservation and whatever bytes reached storage.
+    if (file) resumePoints.delete(file.id);
     if (file?.meta.uploadSessionId && !file.progress?.uploadComplete) {
+      forgetUpload(file.meta.uploadSessionId);
       void apiFetch(`/api/uploads/${file.meta.uploadSessionId}`, { method: "DELETE" }).catch(() => {});
     }
   });
   return uppy;
+}
+
+/** Uploads an earlier page left unfinished: adding the same file again resumes one, Discard gives its space back. */
+function InterruptedUploads({ uppy }: { uppy: Uppy<FileMeta, Record<string, never>> }) {
+  const [list, setList] = useState<RememberedUpload[]>([]);
+  useEffect(() => {
+    // localStorage exists only in the browser, so this is read after hydration.
+    const refresh = () => {
+      const inThisPage = new Set(uppy.getFiles().map(fileFingerprint));
+      setList(rememberedUploads().filter((u) => !inThisPage.has(u.fingerprint)));
+    };
+    refresh();
+    uppy.on("complete", refresh);
+    uppy.on("file-added", refresh);
+    uppy.on("file-removed", refresh);
+    return () => {
+      uppy.off("complete", refresh);
+      uppy.off("file-added", refresh);
+      uppy.off("file-removed", refresh);
+    };
+  }, [uppy]);
+  if (list.length === 0) return null;
+  const discard = (u: RememberedUpload) => {
+    forgetUpload(u.uploadId);
+    setList((l) => l.filter((x) => x.uploadId !== u.uploadId));
+    void apiFetch(`/api/uploads/${u.uploadId}`, { method: "DELETE" }).catch(() => {});
+  };
+  return (
+    <Alert kind="info">
+      <div className="stack" style={{ gap: 6 }} data-testid="interrupted-uploads">
+        <span>{list.length === 1 ? "An upload was" : `${list.length} uploads were`} interrupted. Add the same file again to resume where it stopped.</span>
+        {list.map((u) => (
+          <span key={u.uploadId} className="row">
+            <strong style={{ wordBreak: "break-all" }}>{u.filename}</strong>
+            <span className="muted">{formatBytes(u.size)}</span>
+            <button type="button" className="btn btn-sm" onClick={() => discard(u)} aria-label={`Discard the interrupted upload of ${u.filename}`}>Discard</button>
+          </span>
+        ))}
+      </div>
+    </Alert>
+  );
 }
 
 export function Uploader({ limits }: { limits: UploadLimits }) {
@@ -118,6 +189,7 @@ export function Uploader({ limits }: { limits: UploadLimits }) {
         </div>
         <Link className="btn" href="/files">Go to files</Link>
       </div>
+      <InterruptedUploads uppy={uppy} />
       <Dashboard
         uppy={uppy}
         width="100%"
@@ -127,6 +199,7 @@ export function Uploader({ limits }: { limits: UploadLimits }) {
         metaFields={[
           { id: "category", name: "Category", placeholder: "e.g. entrance" },
           { id: "tags", name: "Tags", placeholder: "comma,separated" },
+          { id: "eventId", name: "Event", placeholder: "counting event id (optional)" },
         ]}
       />
       {recorded.length > 0 && (

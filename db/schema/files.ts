@@ -25,6 +25,8 @@ export const files = pgTable(
     checksumSha256: text("checksum_sha256"),
     cameraId: text("camera_id"),
     siteId: text("site_id"),
+    /** The counting event this file documents (a snapshot or clip around it); set by the uploader. */
+    eventId: text("event_id"),
     capturedAt: timestamp("captured_at", { withTimezone: true }),
     /** Facts processing read from the content (EXIF, ffprobe); null until processed. */
     mediaInfo: jsonb("media_info").$type<MediaInfo>(),
@@ -67,6 +69,9 @@ export const files = pgTable(
       index("files_tags_idx").using("gin", t.tags),
       index("files_camera_captured_idx").on(t.cameraId, t.capturedAt),
       index("files_site_captured_idx").on(t.siteId, t.capturedAt),
+      // An event's media in capture order: per owner, and for the roles that see every owner's files.
+      index("files_live_owner_event_captured_idx").on(t.ownerId, t.eventId, t.capturedAt, t.id).where(sql`${t.deletedAt} is null and ${t.eventId} is not null`),
+      index("files_live_event_captured_idx").on(t.eventId, t.capturedAt, t.id).where(sql`${t.deletedAt} is null and ${t.eventId} is not null`),
       index("files_checksum_idx").on(t.checksumSha256),
       index("files_deleted_idx").on(t.deletedAt),
       // The trash: newest deletion first per owner (and for admins across owners), keyset-paged with the

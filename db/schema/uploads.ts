@@ -20,6 +20,7 @@ export const uploadSessions = pgTable(
     category: text("category").notNull().default("general"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    eventId: text("event_id"),
     mode: uploadModeEnum("mode").notNull(),
     s3UploadId: text("s3_upload_id"),
     status: uploadStatusEnum("status").notNull().default("pending"),

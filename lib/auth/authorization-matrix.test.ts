@@ -18,7 +18,7 @@ interface Caller {
   actor: Actor | null;
 }
 
-const OWNED: Record<string, "file" | "apiKey" | "user" | undefined> = {
+const OWNED: Record<string, "file" | "apiKey" | "user" | "event" | undefined> = {
   "/api/v1/files/{id}": "file",
   "/api/v1/files/{id}/download": "file",
   "/api/v1/files/{id}/audit-events": "file",
@@ -27,6 +27,7 @@ const OWNED: Record<string, "file" | "apiKey" | "user" | undefined> = {
   "/api/v1/files/{id}/restore": "file",
   "/api/v1/api-keys/{id}": "apiKey",
   "/api/v1/users/{id}": "user",
+  "/api/v1/events/{eventId}": "event",
 };
 
 function keySession(secret: string): Session {
@@ -38,6 +39,7 @@ function keySession(secret: string): Session {
 const callers: Caller[] = [];
 let other: { id: string; session: Session };
 const sharedFiles = new Map<string, string>();
+const sharedEvents = new Map<string, string>();
 
 async function roleCaller(role: Role): Promise<Caller> {
   const u = await newUser(role);
@@ -86,6 +88,15 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
     if (!sharedFiles.has(owner.id)) sharedFiles.set(owner.id, await uploadFor(owner));
     return sharedFiles.get(owner.id)!;
   }
+  if (kind === "event") {
+    // A counting event of which the owner has one file.
+    if (!sharedEvents.has(owner.id)) {
+      const eventId = `matrix-${randomUUID().slice(0, 8)}`;
+      await apiUpload(owner.session, { name: "e.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) }, { eventId });
+      sharedEvents.set(owner.id, eventId);
+    }
+    return sharedEvents.get(owner.id)!;
+  }
   if (kind === "user") return owner.id;
   if (kind === "apiKey") {
     const admin = await adminSignIn();
@@ -109,7 +120,7 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
 }
 
 async function requestFor(route: RouteDoc, caller: Caller, id: string) {
-  const path = route.path.replace("{id}", id);
+  const path = route.path.replace("{id}", id).replace("{eventId}", id);
   if (route.form) return apiUpload(caller.session, { name: "n.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) });
   const bodies: Record<string, Record<string, unknown>> = {
     "post /api/v1/users": { email: `m-${randomUUID()}@matrix.test`, password: "matrix-password", name: "M" },
@@ -134,7 +145,7 @@ function expectedStatus(route: RouteDoc, caller: Caller, variant: "own" | "other
   if (!caller.actor) return 401;
   if (!actorHas(caller.actor, route.permission as never)) return 403;
   const kind = OWNED[route.path];
-  if (variant === "other" && kind === "file" && !actorHas(caller.actor, "files.manage_all")) return 404;
+  if (variant === "other" && (kind === "file" || kind === "event") && !actorHas(caller.actor, "files.manage_all")) return 404;
   if (variant === "other" && kind === "apiKey" && !actorHas(caller.actor, "api_keys.manage_all")) return 404;
   return Number(Object.keys(route.responses).find((s) => s.startsWith("2")));
 }

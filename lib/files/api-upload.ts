@@ -18,7 +18,7 @@ import { sanitizeFilename } from "./filename";
 import { assertAcceptableType } from "./media-types";
 import { assertQuotaLeaves, assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
-import { categorySchema, metadataSchema, parseTagList, sha256HexSchema, tagsSchema } from "./schemas";
+import { categorySchema, metadataSchema, parseTagList, sha256HexSchema, tagsSchema, uploadEventId } from "./schemas";
 import { toUploadResponse } from "./serialize";
 import { deleteObjectQuietly } from "./stored-object";
 
@@ -63,10 +63,11 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
     stored = await parseAndStore(req, objectKey, fields);
     const extra = parseFields(fields);
     extra.metadata = applyKeyRestrictions(ctx.actor, stored.filename, extra.metadata);
+    const eventId = uploadEventId(fields.eventId?.[0], extra.metadata);
     const file = await getDb().transaction(async (tx) => {
       const recorded = await recordUploadedFile(tx, ctx, {
         fileId, versionId, ownerId, objectKey, filename: stored!.filename, mimeType: stored!.mimeType,
-        size: stored!.size, storageEtag: stored!.etag, ...extra, via: "api",
+        size: stored!.size, storageEtag: stored!.etag, ...extra, eventId, via: "api",
       });
       // Last, so the owner's usage row is locked for this call and the commit only.
       await assertWithinQuota(tx, ownerId, stored!.size);

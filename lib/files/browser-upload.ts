@@ -12,16 +12,17 @@ import { ApiError, badRequest, conflict, notFound } from "@/lib/api/errors";
 import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { browserWriteHeaders, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import { announceFileEvent, uploadSource } from "./events";
 import { sanitizeFilename } from "./filename";
 import { assertAcceptableSize, assertAcceptableType } from "./media-types";
 import { assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
-import type { CreateUploadInput, SignUploadRequestInput } from "./schemas";
+import { uploadEventId, type CreateUploadInput, type SignUploadRequestInput } from "./schemas";
 import { toUploadResponse } from "./serialize";
 import { headObjectOrNull } from "./stored-object";
-import { discardUploadObject } from "./upload-cleanup";
+import { abortMultipartUploadsAt, discardUploadObject } from "./upload-cleanup";
 
 function requireUser(ctx: ServiceContext): string {
   const ownerId = owningUserId(ctx.actor);
@@ -37,6 +38,8 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
   if (input.size === 0) throw badRequest("The file is empty.", "empty_file");
   assertAcceptableSize(input.size);
   const e = env();
+  const metadata = applyKeyRestrictions(ctx.actor, filename, input.metadata);
+  const eventId = uploadEventId(input.eventId, metadata);
   const fileId = randomUUID();
   const versionId = randomUUID();
   const session = await getDb().transaction(async (tx) => {
@@ -47,7 +50,8 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
         objectKey: originalObjectKey(fileId, versionId),
         category: input.category ?? "general",
         tags: input.tags ?? [],
-        metadata: applyKeyRestrictions(ctx.actor, filename, input.metadata) ?? {},
+        metadata: metadata ?? {},
+        eventId,
         mode: input.size > e.MULTIPART_THRESHOLD_BYTES ? "multipart" : "single",
         expiresAt: new Date(Date.now() + e.UPLOAD_SESSION_TTL_SECONDS * 1000),
       })
@@ -63,6 +67,7 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
     partSize: e.MULTIPART_PART_BYTES,
     filename,
     mimeType,
+    expiresAt: session.expiresAt.toISOString(),
   };
 }
 
@@ -174,11 +179,13 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
       fileId: session.fileId, versionId: session.versionId, ownerId, objectKey: session.objectKey,
       filename: session.filename, mimeType: session.mimeType, size: session.size,
       storageEtag: head.ETag ?? null, category: session.category, tags: session.tags, metadata: session.metadata,
-      via: "browser",
+      eventId: session.eventId, via: "browser",
     });
   });
   const source = uploadSource(ctx.actor, file.cameraId);
   await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: session.versionId, ownerId, source, cameraId: file.cameraId } });
+  // A multipart upload the browser started but never used (a reload between starting it and its first part).
+  if (session.mode === "multipart") await abortMultipartUploadsAt(session.objectKey, session.s3UploadId).catch((err) => logger.warn({ err, key: session.objectKey }, "could not abort stray multipart uploads"));
   return toUploadResponse(file);
 }
 
@@ -191,4 +198,33 @@ export async function abortUploadSession(ctx: ServiceContext, sessionId: string)
 async function discardSessionObject(session: UploadSession): Promise<void> {
   await discardUploadObject(session.objectKey, session.s3UploadId);
   await getDb().update(uploadSessions).set({ status: "aborted" }).where(eq(uploadSessions.id, session.id));
+}
+
+/**
+ * `GET /api/uploads/{id}/parts`: the parts of a pending multipart upload already in storage, so a browser
+ * that lost its page (a reload, a crash) sends only the rest when the same file is added again. Only the
+ * session's owner may ask; another user's session, or one completed, cancelled or expired, is a 404. A part
+ * of the wrong length (none can be signed) is left out, to be sent again.
+ */
+export async function listUploadedParts(ctx: ServiceContext, sessionId: string) {
+  const session = await findPendingSession(requireUser(ctx), eq(uploadSessions.id, sessionId));
+  const partSize = env().MULTIPART_PART_BYTES;
+  const summary = { uploadId: session.id, key: session.objectKey, mode: session.mode, size: session.size, partSize, expiresAt: session.expiresAt.toISOString() };
+  if (session.mode === "single" || !session.s3UploadId) return { ...summary, s3UploadId: null, parts: [] };
+  const parts: { partNumber: number; etag: string; size: number }[] = [];
+  let PartNumberMarker: string | undefined;
+  do {
+    const page = await s3()
+      .internal.send(new ListPartsCommand({ Bucket: mediaBucket(), Key: session.objectKey, UploadId: session.s3UploadId, PartNumberMarker }))
+      .catch((err) => {
+        // The bound multipart upload is gone (aborted from outside): this session can never complete.
+        if (err?.name === "NoSuchUpload" || err?.$metadata?.httpStatusCode === 404) throw notFound("Upload");
+        throw err;
+      });
+    for (const p of page.Parts ?? []) {
+      if (p.PartNumber && p.ETag && p.Size === expectedPartLength(session.size, partSize, p.PartNumber)) parts.push({ partNumber: p.PartNumber, etag: p.ETag, size: p.Size });
+    }
+    PartNumberMarker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+  } while (PartNumberMarker);
+  return { ...summary, s3UploadId: session.s3UploadId, parts };
 }

@@ -53,6 +53,7 @@ function filterConditions(ctx: ServiceContext, query: ListFilesQuery): (SQL | un
     query.status && query.status !== "trashed" ? eq(files.status, query.status) : undefined,
     query.cameraId ? eq(files.cameraId, query.cameraId) : undefined,
     query.siteId ? eq(files.siteId, query.siteId) : undefined,
+    query.eventId ? eq(files.eventId, query.eventId) : undefined,
     query.capturedFrom ? gte(files.capturedAt, new Date(query.capturedFrom)) : undefined,
     query.capturedTo ? lte(files.capturedAt, new Date(query.capturedTo)) : undefined,
   ];

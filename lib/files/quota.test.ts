@@ -45,7 +45,7 @@ describe("storage quota counter", () => {
     expect(browser.done.status, JSON.stringify(browser.done.body)).toBe(200);
     ids.push(browser.done.body.fileId);
     // Refused: over the size limit, or stored with another size than announced: nothing counted.
-    expect((await owner.session.json("/api/uploads", { method: "POST", body: { filename: "big.jpg", size: 21 * MiB, mimeType: "image/jpeg" } })).status).toBe(413);
+    expect((await owner.session.json("/api/uploads", { method: "POST", body: { filename: "big.jpg", size: Number(process.env.MAX_UPLOAD_BYTES) + 1, mimeType: "image/jpeg" } })).status).toBe(413);
     const liar = await browserUpload(owner.session, "liar.jpg", fakeJpeg(2000), fakeJpeg(2000).subarray(0, 1000));
     expect(liar.done.status === 201).toBe(false);
     // A cancelled reservation.

@@ -16,6 +16,7 @@ export interface StoredUpload {
   category?: string;
   tags?: string[];
   metadata?: Record<string, unknown>;
+  eventId?: string | null;
   expectedSha256?: string;
   via: "browser" | "api";
 }
@@ -35,6 +36,7 @@ export async function recordUploadedFile(tx: Tx, ctx: ServiceContext, upload: St
       metadata: upload.metadata ?? {},
       cameraId: stringField(upload.metadata?.cameraId),
       siteId: stringField(upload.metadata?.siteId),
+      eventId: upload.eventId ?? null,
       currentVersionId: upload.versionId,
       status: "processing",
     })

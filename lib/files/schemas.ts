@@ -24,6 +24,31 @@ export const metadataSchema = z
   .record(z.string().max(128), z.unknown())
   .refine((m) => JSON.stringify(m).length <= 16 * 1024, "Metadata must be at most 16 KiB of JSON");
 
+/**
+ * The counting event a file documents, as the edge box names it. It becomes a path segment
+ * (`/api/v1/events/{eventId}`, the event page), so no slashes, and like tags no control or text-direction characters.
+ */
+export const eventIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .refine((t) => !/[/\\]/.test(t), "Event ids may not contain slashes")
+  .refine((t) => !DECEPTIVE_CHARACTERS.test(t), "Event ids may not contain control or text-direction characters");
+
+/**
+ * An upload names its event in its own `eventId` field or, like `cameraId`, inside its metadata; when both are
+ * given they must agree. Returns the event id to store, or null.
+ */
+export function uploadEventId(rawField: string | undefined, metadata: Record<string, unknown> | undefined): string | null {
+  const field = rawField === undefined ? undefined : eventIdSchema.parse(rawField);
+  const fromMetadata = metadata?.eventId === undefined ? undefined : eventIdSchema.parse(metadata.eventId);
+  if (field !== undefined && fromMetadata !== undefined && field !== fromMetadata) {
+    throw new z.ZodError([{ code: "custom", path: ["eventId"], message: "eventId and metadata.eventId differ", input: field }]);
+  }
+  return field ?? fromMetadata ?? null;
+}
+
 export const fileIdSchema = z.uuid({ error: "File id must be a UUID." });
 
 /** Tags arrive as `a,b`, as repeated parameters, or as a JSON array. */
@@ -60,6 +85,7 @@ export const listFilesQuerySchema = z.object({
   status: z.enum(["processing", "ready", "rejected", "quarantined", "failed", "trashed"]).optional(),
   cameraId: z.string().trim().max(128).optional(),
   siteId: z.string().trim().max(128).optional(),
+  eventId: eventIdSchema.optional(),
   capturedFrom: z.iso.datetime({ offset: true }).optional(),
   capturedTo: z.iso.datetime({ offset: true }).optional(),
   sortBy: z.enum(SORT_FIELDS).default("uploadedAt"),
@@ -92,6 +118,7 @@ export const createUploadSchema = z.object({
   category: categorySchema.optional(),
   tags: tagsSchema.optional(),
   metadata: metadataSchema.optional(),
+  eventId: eventIdSchema.optional(),
 });
 export type CreateUploadInput = z.output<typeof createUploadSchema>;
 

@@ -32,6 +32,7 @@ export function toFileSummary(row: FileRow) {
     ownerId: row.ownerId,
     cameraId: row.cameraId,
     siteId: row.siteId,
+    eventId: row.eventId,
     capturedAt: row.capturedAt?.toISOString() ?? null,
     thumbnailUrl: thumbnailUrl(row),
   };

@@ -33,15 +33,20 @@ async function* multipartUploads(prefix: string): AsyncGenerator<MultipartUpload
   }
 }
 
+/** Aborts every multipart upload still open at exactly `key`, except `keep`. Safe to repeat. */
+export async function abortMultipartUploadsAt(key: string, keep: string | null = null): Promise<void> {
+  for await (const upload of multipartUploads(key)) {
+    if (upload.Key === key && upload.UploadId && upload.UploadId !== keep) await abortMultipartUpload(key, upload.UploadId);
+  }
+}
+
 /**
  * Removes whatever an upload left at `key`: every multipart upload started there (the browser may
  * have started one the session never heard of) and the object itself. Safe to repeat.
  */
 export async function discardUploadObject(key: string, knownUploadId: string | null = null): Promise<void> {
   if (knownUploadId) await abortMultipartUpload(key, knownUploadId);
-  for await (const upload of multipartUploads(key)) {
-    if (upload.Key === key && upload.UploadId && upload.UploadId !== knownUploadId) await abortMultipartUpload(key, upload.UploadId);
-  }
+  await abortMultipartUploadsAt(key, knownUploadId);
   await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: key }));
 }
 

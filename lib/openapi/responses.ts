@@ -12,7 +12,8 @@ export const fileSummary = z
     fileId: z.uuid(), filename: z.string(), size: z.number().int(), mimeType: z.string(), url: z.url(),
     category: z.string(), tags: z.array(z.string()), uploadedAt: isoDate, lastModified: isoDate,
     status: z.enum(["processing", "ready", "rejected", "quarantined", "failed"]), statusReason: nullableString,
-    ownerId: z.uuid(), cameraId: nullableString, siteId: nullableString, capturedAt: isoDate.nullable(),
+    ownerId: z.uuid(), cameraId: nullableString, siteId: nullableString, eventId: nullableString.meta({ description: "The counting event the file documents." }),
+    capturedAt: isoDate.nullable(),
     thumbnailUrl: z.url().nullable().meta({ description: "WebP thumbnail (about 320 px) once processing made one." }),
   });
 
@@ -49,6 +50,16 @@ export const fileDetail = fileSummary
     })),
     versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean() })),
   });
+
+export const countingEvent = z.object({
+  eventId: z.string(), cameras: z.array(z.string()), sites: z.array(z.string()),
+  firstCapturedAt: isoDate.nullable(), lastCapturedAt: isoDate.nullable(),
+  counts: z.object({ total: z.number().int(), image: z.number().int(), video: z.number().int(), other: z.number().int() }),
+  truncated: z.boolean().describe("true when the event has more than 500 files; counts still cover all of them"),
+  files: z.array(fileSummary.extend({
+    kind: z.enum(["image", "video", "other"]), durationSeconds: z.number().nullable(), width: z.number().int().nullable(), height: z.number().int().nullable(),
+  })).describe("in capture order; files without a capture time last, in upload order"),
+});
 
 export const uploadResult = z
   .object({

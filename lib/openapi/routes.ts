@@ -25,6 +25,7 @@ const uploadForm = z.object({
   category: z.string().optional(),
   tags: z.string().optional().meta({ description: "Comma-separated list or JSON array." }),
   metadata: z.string().optional().meta({ description: "JSON object; cameraId and siteId are indexed." }),
+  eventId: z.string().optional().meta({ description: "The counting event the file documents (also accepted as metadata.eventId); up to 128 characters, no slashes." }),
   checksum: z.string().optional().meta({ description: "SHA-256 of the file in hex; processing rejects the file when the stored bytes differ." }),
 });
 
@@ -50,6 +51,8 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The ZIP (stored entries; Content-Length known in advance)", binary: "application/zip" }, 404: { description: "None of the ids is a file the caller may read" }, 409: { description: "None of them is ready" }, 413: { description: "Together larger than BULK_DOWNLOAD_MAX_BYTES" } } },
   { method: "get", path: "/api/v1/files/{id}/audit-events", tag: "Files", summary: "A file's audit trail", permission: "files.read", query: listAuditQuerySchema.omit({ fileId: true, actor: true }),
     responses: { 200: { description: "Events, newest first", schema: r.auditPage } } },
+  { method: "get", path: "/api/v1/events/{eventId}", tag: "Events", summary: "A counting event: its snapshots and clips in capture order, cameras, sites, time span and counts by type", permission: "files.read",
+    responses: { 200: { description: "The event's media the caller may read", schema: r.countingEvent }, 404: { description: "No file of this event is yours to see" } } },
   { method: "get", path: "/api/v1/users", tag: "Users", summary: "List users", permission: "users.read",
     responses: { 200: { description: "All users", schema: z.object({ users: z.array(r.user) }) } } },
   { method: "post", path: "/api/v1/users", tag: "Users", summary: "Create a user", permission: "users.manage", body: createUserSchema,

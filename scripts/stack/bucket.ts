@@ -21,7 +21,7 @@ export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId
  * lifecycle rule aborts multipart uploads still incomplete after a day, whatever happens to the app
  * (its upload sweep does it sooner for the uploads it knows of).
  */
-export async function ensureMediaBucket(client: S3Client, bucket: string, origins: string[]): Promise<void> {
+export async function ensureMediaBucket(client: S3Client, bucket: string, origins: string[], opts: { abortIncompleteAfterDays?: number } = {}): Promise<void> {
   const exists = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(() => true, () => false);
   if (!exists) await client.send(new CreateBucketCommand({ Bucket: bucket }));
   // Buckets are private by default. No public-access block: Ceph RGW then refuses the owner's own
@@ -46,7 +46,7 @@ export async function ensureMediaBucket(client: S3Client, bucket: string, origin
     new PutBucketLifecycleConfigurationCommand({
       Bucket: bucket,
       LifecycleConfiguration: {
-        Rules: [{ ID: "abort-incomplete-multipart-uploads", Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }],
+        Rules: [{ ID: "abort-incomplete-multipart-uploads", Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: opts.abortIncompleteAfterDays ?? 1 } }],
       },
     }),
   ).catch((err) => {

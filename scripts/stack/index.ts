@@ -119,7 +119,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // The dev server answers on every interface, so the Upload page may be opened at the machine's address too.
       const hosts = opts.mode === "dev" ? machineAddresses() : [];
       const origins = [opts.appUrl, opts.appUrl.replace("localhost", "127.0.0.1"), ...hosts.map((h) => withHost(opts.appUrl, h))];
-      await ensureMediaBucket(makeS3Client(s3), bucket, [...new Set(origins)]);
+      // The test Ceph runs lifecycle with a 10 s "day" (rgw lc debug interval): after 1 such day it aborted any
+      // multipart upload older than 10–20 s, i.e. every browser upload on a busy machine and every interrupted
+      // upload a test resumes. 360 of them are an hour, the upload session's lifetime.
+      await ensureMediaBucket(makeS3Client(s3), bucket, [...new Set(origins)], { abortIncompleteAfterDays: opts.mode === "test" ? 360 : 1 });
     }
 
     let runner: LocalInngestRunner | null = null;
