@@ -6,8 +6,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { files, uploadSessions, type UploadSession } from "@/db/schema";
+import { getDb, type Tx } from "@/db/client";
+import { files, fileVersions, uploadSessions, type UploadSession } from "@/db/schema";
 import { ApiError, badRequest, conflict, notFound } from "@/lib/api/errors";
 import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
@@ -20,8 +20,11 @@ import { assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
 import type { CreateUploadInput, SignUploadRequestInput } from "./schemas";
 import { toUploadResponse } from "./serialize";
+import { findVisibleFile } from "./lookup";
 import { headObjectOrNull } from "./stored-object";
 import { discardUploadObject } from "./upload-cleanup";
+import { refuseFileFields } from "./version-upload";
+import { recordNewVersion } from "./versions";
 
 function requireUser(ctx: ServiceContext): string {
   const ownerId = owningUserId(ctx.actor);
@@ -29,26 +32,31 @@ function requireUser(ctx: ServiceContext): string {
   return ownerId;
 }
 
-/** Step 1: validate what the browser wants to send and reserve an object key for it. */
+/**
+ * Step 1: validate what the browser wants to send and reserve an object key for it. With `fileId` the
+ * upload is a new version of that (visible) file, counted against its owner's quota.
+ */
 export async function createUploadSession(ctx: ServiceContext, input: CreateUploadInput) {
   const ownerId = requireUser(ctx);
   const filename = sanitizeFilename(input.filename);
   const mimeType = assertAcceptableType(filename, input.mimeType);
   if (input.size === 0) throw badRequest("The file is empty.", "empty_file");
   assertAcceptableSize(input.size);
+  const target = input.fileId ? await findVisibleFile(ctx, input.fileId) : null;
+  if (target) refuseFileFields({ category: input.category, tags: input.tags?.length ? input.tags : undefined, metadata: input.metadata });
   const e = env();
-  const fileId = randomUUID();
+  const fileId = target?.id ?? randomUUID();
   const versionId = randomUUID();
   const session = await getDb().transaction(async (tx) => {
-    await assertWithinQuota(tx, ownerId, input.size);
+    await assertWithinQuota(tx, target?.ownerId ?? ownerId, input.size);
     const [row] = await tx
       .insert(uploadSessions)
       .values({
-        ownerId, fileId, versionId, filename, mimeType, size: input.size,
+        ownerId, fileId, versionId, filename, mimeType, size: input.size, newVersion: target !== null,
         objectKey: originalObjectKey(fileId, versionId),
         category: input.category ?? "general",
         tags: input.tags ?? [],
-        metadata: applyKeyRestrictions(ctx.actor, filename, input.metadata) ?? {},
+        metadata: target ? {} : (applyKeyRestrictions(ctx.actor, filename, input.metadata) ?? {}),
         mode: input.size > e.MULTIPART_THRESHOLD_BYTES ? "multipart" : "single",
         expiresAt: new Date(Date.now() + e.UPLOAD_SESSION_TTL_SECONDS * 1000),
       })
@@ -150,7 +158,11 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
     .where(and(eq(uploadSessions.id, sessionId), eq(uploadSessions.ownerId, ownerId)));
   if (!existing) throw notFound("Upload");
   // A retried completion (e.g. after a dropped response) returns the file it already created.
-  if (existing.session.status === "completed" && existing.file) return toUploadResponse(existing.file);
+  if (existing.session.status === "completed" && existing.file) {
+    if (!existing.session.newVersion) return toUploadResponse(existing.file);
+    const [version] = await db.select({ version: fileVersions.version }).from(fileVersions).where(eq(fileVersions.id, existing.session.versionId));
+    return { ...toUploadResponse(existing.file), version: version?.version };
+  }
   const session = await findPendingSession(ownerId, eq(uploadSessions.id, sessionId));
 
   const head = await headObjectOrNull(session.objectKey);
@@ -160,13 +172,9 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
     throw new ApiError(422, "size_mismatch", `Expected ${session.size} bytes but storage holds ${head.ContentLength}.`);
   }
 
+  if (session.newVersion) return completeVersionSession(ctx, session, head.ETag ?? null);
   const file = await db.transaction(async (tx) => {
-    const claimed = await tx
-      .update(uploadSessions)
-      .set({ status: "completed", completedAt: new Date() })
-      .where(and(eq(uploadSessions.id, session.id), eq(uploadSessions.status, "pending"), gt(uploadSessions.expiresAt, sql`now()`)))
-      .returning({ id: uploadSessions.id });
-    if (claimed.length === 0) throw conflict("This upload was completed, cancelled or expired meanwhile.");
+    await claimSession(tx, session);
     return recordUploadedFile(tx, ctx, {
       fileId: session.fileId, versionId: session.versionId, ownerId, objectKey: session.objectKey,
       filename: session.filename, mimeType: session.mimeType, size: session.size,
@@ -177,6 +185,29 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
   const source = uploadSource(ctx.actor, file.cameraId);
   await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: session.versionId, ownerId, source, cameraId: file.cameraId } });
   return toUploadResponse(file);
+}
+
+async function claimSession(tx: Tx, session: UploadSession): Promise<void> {
+  const claimed = await tx
+    .update(uploadSessions)
+    .set({ status: "completed", completedAt: new Date() })
+    .where(and(eq(uploadSessions.id, session.id), eq(uploadSessions.status, "pending"), gt(uploadSessions.expiresAt, sql`now()`)))
+    .returning({ id: uploadSessions.id });
+  if (claimed.length === 0) throw conflict("This upload was completed, cancelled or expired meanwhile.");
+}
+
+/** Step 3 of a new version: recorded as the file's next version, current once processing passes it. */
+async function completeVersionSession(ctx: ServiceContext, session: UploadSession, storageEtag: string | null) {
+  const { file, version } = await getDb().transaction(async (tx) => {
+    await claimSession(tx, session);
+    return recordNewVersion(tx, ctx, {
+      fileId: session.fileId, versionId: session.versionId, objectKey: session.objectKey, size: session.size,
+      mimeType: session.mimeType, storageEtag, via: "browser",
+    });
+  });
+  const source = uploadSource(ctx.actor, file.cameraId);
+  await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: version.id, ownerId: file.ownerId, source, cameraId: file.cameraId } });
+  return { ...toUploadResponse(file), version: version.version };
 }
 
 /** Cancel: abort the multipart upload or remove a stray single object, and close the session. */

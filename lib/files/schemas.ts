@@ -70,6 +70,8 @@ export const listFilesQuerySchema = z.object({
 export type ListFilesQuery = z.output<typeof listFilesQuerySchema>;
 
 export const createUploadSchema = z.object({
+  /** A new version of this existing file instead of a new file (category, tags and metadata stay the file's). */
+  fileId: fileIdSchema.optional(),
   filename: z.string().min(1).max(1024),
   size: z.number().int().min(0),
   mimeType: z.string().max(200).optional(),
@@ -78,6 +80,20 @@ export const createUploadSchema = z.object({
   metadata: metadataSchema.optional(),
 });
 export type CreateUploadInput = z.output<typeof createUploadSchema>;
+
+/** `PATCH /api/v1/files/{id}`: any of these, validated as at upload; `metadata` replaces the whole object. */
+export const updateFileSchema = z
+  .strictObject({
+    filename: z.string().min(1).max(1024).optional(),
+    category: categorySchema.optional(),
+    tags: tagsSchema.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "Send at least one of filename, category, tags, metadata.");
+export type UpdateFileInput = z.output<typeof updateFileSchema>;
+
+/** A version number in a path (`/versions/{n}`). */
+export const versionNumberSchema = z.coerce.number({ error: "Version must be a number." }).int().min(1).max(1_000_000);
 
 export const signUploadRequestSchema = z.object({
   method: z.enum(["PUT", "POST", "GET", "DELETE"]),

@@ -12,7 +12,7 @@ import { streamedResponse } from "@/lib/storage/web-stream";
 import { CONVERSION_EXTENSIONS, ensureConversion, findVariant } from "./conversions";
 import { contentDisposition } from "./filename";
 import { findVisibleFileVersion } from "./lookup";
-import { assertServable } from "./servable";
+import { assertServable, assertVersionServable } from "./servable";
 import { etagMatches } from "./range";
 
 export interface VariantRequest {
@@ -35,6 +35,7 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   const file = found.file;
   assertServable(file);
   const version = found.version();
+  if (version.id !== file.currentVersionId) assertVersionServable(version);
   const { name, cache } = req.variant
     ? { name: req.variant, cache: "hit" as const }
     : await ensureConversion(ctx, { version, format: req.format!, quality: req.quality });

@@ -18,7 +18,9 @@ function queryParameters(query: z.ZodObject) {
 }
 
 function operation(route: RouteDoc) {
-  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string", format: "uuid" } }));
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1], in: "path", required: true, schema: m[1] === "n" ? { type: "integer", minimum: 1 } : { type: "string", format: "uuid" },
+  }));
   const responses: Record<string, unknown> = {};
   for (const [status, res] of Object.entries(route.responses)) {
     const content = res.schema
