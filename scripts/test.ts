@@ -14,7 +14,8 @@ const log = (line: string) => console.log(`[test] ${line}`);
 const MiB = 1024 * 1024;
 const args = process.argv.slice(2);
 const only = args.find((a) => a === "--unit" || a === "--e2e");
-// Anything else narrows Vitest to matching test files, e.g. `npm test -- --unit processing`.
+// Anything else narrows Vitest to matching test files, e.g. `npm test -- --unit processing` (with --e2e: the
+// Playwright specs, e.g. `npm test -- --e2e file-versions`).
 const filters = args.filter((a) => !a.startsWith("--"));
 
 function run(cmd: string, cmdArgs: string[], env: Record<string, string>): Promise<number> {
@@ -105,7 +106,7 @@ try {
   }
   if (only !== "--unit") {
     const report = path.join(work, "playwright.json");
-    const code = await run(path.join(root, "node_modules/.bin/playwright"), ["test"], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+    const code = await run(path.join(root, "node_modules/.bin/playwright"), ["test", ...(only === "--e2e" ? filters : [])], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report });
     const json = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : null;
     results.passed += (json?.stats?.expected ?? 0) + (json?.stats?.flaky ?? 0);
     results.failed += Math.max(json?.stats?.unexpected ?? 0, code === 0 ? 0 : 1);

@@ -113,6 +113,26 @@ describe("PATCH /api/v1/files/{id}", () => {
     expect(row).toEqual({ filename: "keep.jpg", tags: [] });
     expect(await waitUntilProcessed(id)).toBe("ready");
   });
+  it("keeps API keys inside their scope and camera", async () => {
+    const key = async (body: Record<string, unknown>) => {
+      const created = await alice.session.json("/api/v1/api-keys", { method: "POST", body: { name: `k-${Math.random()}`, ...body } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return { Authorization: `Bearer ${created.body.secret}`, "content-type": "application/json" };
+    };
+    const camKey = await key({ scopes: ["files:read", "files:write"], cameraId: "cam-k" });
+    const readKey = await key({ scopes: ["files:read"] });
+    const up = await apiUpload(alice.session, { name: "cam.jpg", type: "image/jpeg", bytes: await makeJpeg() }, { metadata: JSON.stringify({ cameraId: "cam-k" }) });
+    const other = await apiUpload(alice.session, { name: "other.jpg", type: "image/jpeg", bytes: await makeJpeg() }, { metadata: JSON.stringify({ cameraId: "cam-z" }) });
+    const patch = (id: string, headers: Record<string, string>, body: unknown) =>
+      anonymous.json(`/api/v1/files/${id}`, { method: "PATCH", headers, body: JSON.stringify(body) });
+    expectEnvelope(await patch(up.body.fileId, readKey, { tags: ["x"] }), 403, "forbidden");
+    expectEnvelope(await patch(up.body.fileId, camKey, { metadata: { cameraId: "cam-z" } }), 403, "forbidden");
+    expectEnvelope(await patch(other.body.fileId, camKey, { tags: ["x"] }), 404, "not_found");
+    const ok = await patch(up.body.fileId, camKey, { tags: ["by-key"], metadata: { note: "kept on its camera" } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ tags: ["by-key"], cameraId: "cam-k", metadata: { note: "kept on its camera", cameraId: "cam-k" } });
+    await Promise.all([waitUntilProcessed(up.body.fileId), waitUntilProcessed(other.body.fileId)]);
+  });
 });
 
 describe("versions", () => {
