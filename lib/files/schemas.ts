@@ -109,6 +109,12 @@ export const DEFAULT_CONVERSION_QUALITY = 75;
 
 export const downloadQuerySchema = z.object({
   version: z.coerce.number().int().min(1).optional(),
+  /**
+   * Cache key of a variant URL: the id of the version it was made from, as `thumbnailUrl` and `variants[].url`
+   * carry it. A variant asked for with the current version's key (or with `version`) is cached as immutable;
+   * without one it is revalidated, since a new version can become current under the same URL.
+   */
+  v: z.uuid().optional(),
   disposition: z.enum(["attachment", "inline"]).default("attachment"),
   /** A derived image made by processing instead of the original. */
   variant: z.enum(["thumbnail", "preview", "poster"]).optional(),

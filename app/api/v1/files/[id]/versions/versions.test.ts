@@ -182,6 +182,7 @@ describe("versions", () => {
     const blobHead = await testS3().send(new HeadObjectCommand({ Bucket: BUCKET, Key: blobKey }));
     await waitForIdleProcessing();
     const blobsBefore = await bucketKeys("blobs/");
+    const thumbnailBefore = (await alice.session.json(`/api/v1/files/${id}`)).body.thumbnailUrl;
     const restored = await alice.session.json(`/api/v1/files/${id}/versions/1/restore`, { method: "POST" });
     expect(restored.status, JSON.stringify(restored.body)).toBe(201);
     expect(restored.body).toMatchObject({ version: 4, current: true, restoredFrom: 1, status: "ready", checksum: sha256(v1), size: v1.length });
@@ -194,8 +195,13 @@ describe("versions", () => {
     expect(blobAfter.ref_count).toBe(blobBefore.ref_count + 1);
     const rows = await testSql()`select version, object_key from file_versions where file_id = ${id} order by version`;
     expect(rows[3].object_key).toBe(rows[0].object_key);
-    // The thumbnail of the current version is served (shared with v1, not made again).
-    expect((await alice.session.fetch(`/api/v1/files/${id}/download?variant=thumbnail`)).status).toBe(200);
+    // The thumbnail of the current version is served (shared with v1, not made again), under a new URL, so a
+    // browser that keeps thumbnails for good shows the restored image.
+    const thumbnailAfter = (await alice.session.json(`/api/v1/files/${id}`)).body.thumbnailUrl;
+    expect(thumbnailAfter).not.toBe(thumbnailBefore);
+    const thumb = await alice.session.fetch(new URL(thumbnailAfter).pathname + new URL(thumbnailAfter).search);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get("cache-control")).toContain("immutable");
 
     const trail = await alice.session.json(`/api/v1/files/${id}/audit-events?limit=50`);
     const actions = trail.body.events.map((e: { action: string }) => e.action);
