@@ -7,8 +7,9 @@ import { env } from "@/lib/env";
 import { formatBytes } from "@/lib/format";
 
 /*
- * Stored bytes come from the owner's `owner_usage` row, which a trigger on `files` keeps in the same
- * transaction as every change (migration 0014), so a check costs the same at ten files or a million.
+ * Stored bytes come from the owner's `owner_usage` row, which triggers on `file_versions` keep in the same
+ * transaction as every change (migrations 0014, 0018; every uploaded version counts), so a check costs the
+ * same at ten files or a million.
  * Uploads in flight are summed over the owner's pending sessions: those are few (each one reserves part of
  * the quota) and found through the (owner_id, status) index.
  */
