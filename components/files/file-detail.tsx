@@ -8,8 +8,11 @@ import { apiFetch, ApiRequestError } from "@/components/ui/api";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatBytes } from "@/lib/format";
+import { FileEditForm } from "./file-edit-form";
 import { FileTrail } from "./file-trail";
+import { FileVersions } from "./file-versions";
 import type { FileDetail } from "./types";
+import type { UploadLimits } from "./uploader";
 
 /** A URL of the app's own API as a path, so it works at whatever origin the page is served from. */
 function localPath(url: string): string {
@@ -64,10 +67,11 @@ function MediaFacts({ media }: { media: NonNullable<FileDetail["media"]> }) {
   );
 }
 
-export function FileDetailView({ id }: { id: string }) {
+export function FileDetailView({ id, limits, canWrite }: { id: string; limits: UploadLimits; canWrite: boolean }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const query = useQuery({
     queryKey: ["file", id],
     queryFn: () => apiFetch<FileDetail>(`/api/v1/files/${id}`),
@@ -104,6 +108,7 @@ export function FileDetailView({ id }: { id: string }) {
           <h1 style={{ wordBreak: "break-all" }}>{file.filename}</h1>
         </div>
         <div className="row">
+          {canWrite && !editing && <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="edit-file">Edit</button>}
           {servable && <a className="btn btn-primary" href={`/api/v1/files/${file.fileId}/download`} download data-testid="download">Download</a>}
           {!confirming ? (
             <button className="btn btn-danger" onClick={() => setConfirming(true)}>Delete</button>
@@ -124,7 +129,8 @@ export function FileDetailView({ id }: { id: string }) {
         <Viewer file={file} />
         <div className="stack">
           <section className="card" aria-labelledby="info-h">
-            <h2 id="info-h">Details</h2>
+            <h2 id="info-h">{editing ? "Edit details" : "Details"}</h2>
+            {editing ? <FileEditForm file={file} onDone={() => setEditing(false)} /> : (
             <dl className="dl">
               <dt>Status</dt><dd><StatusBadge status={file.status} /></dd>
               <dt>Type</dt><dd>{file.mimeType}</dd>
@@ -139,9 +145,10 @@ export function FileDetailView({ id }: { id: string }) {
               {file.capturedAt && (<><dt>Captured</dt><dd>{new Date(file.capturedAt).toLocaleString()}</dd></>)}
               <dt>SHA-256</dt><dd className="mono">{file.checksum ?? <span className="muted">Computed during processing</span>}</dd>
             </dl>
+            )}
           </section>
           {file.media && <MediaFacts media={file.media} />}
-          {Object.keys(file.metadata).length > 0 && (
+          {!editing && Object.keys(file.metadata).length > 0 && (
             <section className="card" aria-labelledby="meta-h">
               <h2 id="meta-h">Metadata</h2>
               <dl className="dl">
@@ -151,16 +158,7 @@ export function FileDetailView({ id }: { id: string }) {
               </dl>
             </section>
           )}
-          <section className="card" aria-labelledby="versions-h">
-            <h2 id="versions-h">Versions</h2>
-            <ul style={{ margin: 0, paddingLeft: 18 }}>
-              {file.versions.map((v) => (
-                <li key={v.version}>
-                  v{v.version} · {formatBytes(v.size)} · {new Date(v.createdAt).toLocaleString()} {v.current && <span className="badge">current</span>}
-                </li>
-              ))}
-            </ul>
-          </section>
+          <FileVersions fileId={file.fileId} limits={limits} canWrite={canWrite} />
           <FileTrail fileId={file.fileId} />
         </div>
       </div>

@@ -11,7 +11,22 @@ const LABELS: Record<string, string> = {
   "file.processed": "Processed",
   "file.delete": "Moved to trash",
   "file.restore": "Restored from trash",
+  "file.update": "Edited",
+  "file.version.upload": "New version uploaded",
+  "file.version.restore": "Version restored",
 };
+
+const EDITABLE = ["filename", "category", "tags", "metadata"];
+
+/** A few words on what an edit or a version event changed, when the viewer may see its details. */
+function summary(e: TrailEvent): string {
+  const d = e.details as { changes?: Record<string, unknown>; version?: number; restoredFrom?: number };
+  // In the form's order: the stored JSON keeps its keys in its own order.
+  if (e.action === "file.update" && d.changes) return ` (${EDITABLE.filter((k) => k in d.changes!).join(", ")})`;
+  if (e.action === "file.version.restore" && d.version) return ` (v${d.restoredFrom} as v${d.version})`;
+  if (e.action === "file.version.upload" && d.version) return ` (v${d.version})`;
+  return "";
+}
 
 /** The file's own audit trail, newest first: what, who (in words) and when; addresses only for audit readers. */
 export function FileTrail({ fileId }: { fileId: string }) {
@@ -31,6 +46,7 @@ export function FileTrail({ fileId }: { fileId: string }) {
           {trail.data.events.map((e) => (
             <li key={e.id}>
               {LABELS[e.action] ?? e.action}
+              {summary(e)}
               {e.outcome !== "success" && <span className="badge badge-failed" style={{ marginLeft: 6 }}>{e.outcome}</span>}
               <span className="muted">
                 {" "}· {e.actor} · {new Date(e.occurredAt).toLocaleString()}

@@ -30,15 +30,16 @@ interface FileMeta extends Meta {
 
 interface CreatedSession { uploadId: string; key: string; mode: "single" | "multipart"; expiresAt: string }
 interface StoredParts { uploadId: string; key: string; s3UploadId: string | null; parts: ResumePoint["parts"]; size: number; partSize: number }
-interface CompletedUpload { fileId: string; filename: string }
+interface CompletedUpload { fileId: string; filename: string; version?: number }
 
 /**
  * Reserves an upload with the app, lets Uppy send the bytes straight to S3 through presigned
- * requests, then asks the app to verify and record the file.
+ * requests, then asks the app to verify and record the file. With `fileId`, each upload is a new
+ * version of that file (one at a time; it keeps the file's category and tags).
  */
-function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => void) {
+export function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => void, target: { fileId?: string } = {}) {
   const uppy = new Uppy<FileMeta, Record<string, never>>({
-    restrictions: { maxFileSize: limits.maxFileBytes, allowedFileTypes: limits.allowedTypes },
+    restrictions: { maxFileSize: limits.maxFileBytes, allowedFileTypes: limits.allowedTypes, maxNumberOfFiles: target.fileId ? 1 : null },
     meta: { category: "", tags: "", eventId: "" },
   });
   // Parts an earlier page stored, by Uppy file id, for the uploader to skip.
@@ -80,12 +81,13 @@ function createUppy(limits: UploadLimits, onRecorded: (f: CompletedUpload) => vo
           const session = await apiFetch<CreatedSession>("/api/uploads", {
             method: "POST",
             json: {
+              fileId: target.fileId,
               filename: file.name,
               size: file.size,
               mimeType: file.type,
-              category: file.meta.category?.trim() || undefined,
-              tags: file.meta.tags ? file.meta.tags.split(",").map((t) => t.trim()).filter(Boolean) : undefined,
-              eventId: file.meta.eventId?.trim() || undefined,
+              category: (!target.fileId && file.meta.category?.trim()) || undefined,
+              tags: !target.fileId && file.meta.tags ? file.meta.tags.split(",").map((t) => t.trim()).filter(Boolean) : undefined,
+              eventId: (!target.fileId && file.meta.eventId?.trim()) || undefined,
             },
           });
           uppy.setFileMeta(id, { uploadSessionId: session.uploadId, objectKey: session.key });

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid,
 } from "drizzle-orm/pg-core";
+import { apiKeys } from "./api-keys";
 import type { MediaInfo } from "./processing";
 import { users } from "./users";
 
@@ -96,7 +97,19 @@ export const fileVersions = pgTable(
     /** The SHA-256 the client said it sent, checked by processing against the stored bytes. */
     expectedSha256: text("expected_sha256"),
     storageEtag: text("storage_etag"),
+    /**
+     * This version's own processing outcome. A new version of a file becomes the file's current version only
+     * once it is `ready`; until then (and for ever, if it fails) the previous one stays current.
+     */
+    status: fileStatusEnum("status").notNull().default("processing"),
+    statusReason: text("status_reason"),
+    /** What processing read from this version's content; copied to the file when it becomes current. */
+    mediaInfo: jsonb("media_info").$type<MediaInfo>(),
+    /** Set on a version recorded by a restore: the number of the version whose content it points at. */
+    restoredFrom: integer("restored_from"),
     createdBy: uuid("created_by").references(() => users.id),
+    /** The API key that uploaded or restored it (createdBy is then null). */
+    createdByKeyId: uuid("created_by_key_id").references(() => apiKeys.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const uploadModeEnum = pgEnum("upload_mode", ["single", "multipart"]);
@@ -12,6 +12,8 @@ export const uploadSessions = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     ownerId: uuid("owner_id").notNull().references(() => users.id),
     fileId: uuid("file_id").notNull(),
+    /** The upload is a new version of the existing file `fileId`, not a new file. */
+    newVersion: boolean("new_version").notNull().default(false),
     versionId: uuid("version_id").notNull(),
     objectKey: text("object_key").notNull(),
     filename: text("filename").notNull(),

@@ -25,6 +25,8 @@ const OWNED: Record<string, "file" | "apiKey" | "user" | "event" | undefined> = 
   // Names the file in its body; another owner's file is left out, and with nothing left: 404.
   "/api/v1/files/bulk-download": "file",
   "/api/v1/files/{id}/restore": "file",
+  "/api/v1/files/{id}/versions": "file",
+  "/api/v1/files/{id}/versions/{n}/restore": "file",
   "/api/v1/api-keys/{id}": "apiKey",
   "/api/v1/users/{id}": "user",
   "/api/v1/events/{eventId}": "event",
@@ -120,11 +122,19 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
 }
 
 async function requestFor(route: RouteDoc, caller: Caller, id: string) {
-  const path = route.path.replace("{id}", id).replace("{eventId}", id);
-  if (route.form) return apiUpload(caller.session, { name: "n.jpg", type: "image/jpeg", bytes: await makeJpeg(16, 16) });
+  // {n}: the first version, which every file has.
+  const path = route.path.replace("{id}", id).replace("{eventId}", id).replace("{n}", "1");
+  if (route.form) {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(await makeJpeg(16, 16))], { type: "image/jpeg" }), "n.jpg");
+    const res = await caller.session.fetch(path, { method: "POST", body: form });
+    await res.arrayBuffer();
+    return { status: res.status };
+  }
   const bodies: Record<string, Record<string, unknown>> = {
     "post /api/v1/users": { email: `m-${randomUUID()}@matrix.test`, password: "matrix-password", name: "M" },
     "patch /api/v1/users/{id}": { name: "Renamed" },
+    "patch /api/v1/files/{id}": { tags: ["matrix"] },
     "post /api/v1/api-keys": { name: "k", scopes: [caller.actor && "role" in caller.actor && caller.actor.role === "auditor" ? "audit:read" : "files:read"] },
     "post /api/v1/webhooks": { url: "https://hooks.example.com/fv", events: ["file.quarantined"] },
     "patch /api/v1/webhooks/{id}": { active: false },

@@ -35,6 +35,13 @@ interface StreamedFile {
   etag: string | null;
 }
 
+/** A file part stored under its object key, with the form's other fields, ready to be recorded. */
+export interface ReceivedUpload extends StreamedFile {
+  versionId: string;
+  objectKey: string;
+  fields: Record<string, string[]>;
+}
+
 /**
  * `POST /api/v1/files/upload`: the multipart body is parsed as it arrives and the file part is piped
  * to S3 in parts of 8 MiB or more, several at a time, so memory stays flat whatever the file size. Anything refused (size, type,
@@ -43,6 +50,37 @@ interface StreamedFile {
 export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Request) {
   const ownerId = owningUserId(ctx.actor);
   if (!ownerId) throw badRequest("Uploads need a user or an API key.");
+  const fileId = randomUUID();
+  return receiveMultipartUpload(req, { quotaOwnerId: ownerId, fileId }, async (stored) => {
+    const extra = parseFields(stored.fields);
+    extra.metadata = applyKeyRestrictions(ctx.actor, stored.filename, extra.metadata);
+    const eventId = uploadEventId(stored.fields.eventId?.[0], extra.metadata);
+    const file = await getDb().transaction(async (tx) => {
+      const recorded = await recordUploadedFile(tx, ctx, {
+        fileId, versionId: stored.versionId, ownerId, objectKey: stored.objectKey, filename: stored.filename, mimeType: stored.mimeType,
+        size: stored.size, storageEtag: stored.etag, ...extra, eventId, via: "api",
+      });
+      // Last, so the owner's usage row is locked for this call and the commit only (the version's bytes are
+      // added to the counter at commit, so they are `incoming` here).
+      await assertWithinQuota(tx, ownerId, stored.size);
+      return recorded;
+    });
+    const source = uploadSource(ctx.actor, file.cameraId);
+    await announceFileEvent({ name: "file/uploaded", data: { fileId, versionId: stored.versionId, ownerId, source, cameraId: file.cameraId } });
+    return toUploadResponse(file);
+  });
+}
+
+/**
+ * The streaming half of an API upload, shared by new files and new versions: checks the request, streams
+ * the file part to a fresh object of `fileId`, then lets `record` validate the fields and write the rows.
+ * If `record` (or anything before it) refuses, the object is deleted again.
+ */
+export async function receiveMultipartUpload<T>(
+  req: Request,
+  target: { quotaOwnerId: string; fileId: string },
+  record: (stored: ReceivedUpload) => Promise<T>,
+): Promise<T> {
   const contentType = req.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
     throw new ApiError(415, "unsupported_media_type", "Send the file as multipart/form-data.");
@@ -52,30 +90,15 @@ export async function uploadFromMultipartRequest(ctx: ServiceContext, req: Reque
   if (declaredLength > max + FORM_OVERHEAD) throw payloadTooLarge(`Files may be at most ${formatBytes(max)}.`);
   if (!req.body) throw badRequest("The request has no body.");
   // Checked before reading any byte, and again when recording: the upload can only get smaller than declared.
-  await assertQuotaLeaves(getDb(), ownerId, Number.isFinite(declaredLength) ? Math.max(0, declaredLength - FORM_OVERHEAD) : 0);
+  await assertQuotaLeaves(getDb(), target.quotaOwnerId, Number.isFinite(declaredLength) ? Math.max(0, declaredLength - FORM_OVERHEAD) : 0);
 
-  const fileId = randomUUID();
   const versionId = randomUUID();
-  const objectKey = originalObjectKey(fileId, versionId);
+  const objectKey = originalObjectKey(target.fileId, versionId);
   const fields: Record<string, string[]> = {};
   let stored: StreamedFile | undefined;
   try {
     stored = await parseAndStore(req, objectKey, fields);
-    const extra = parseFields(fields);
-    extra.metadata = applyKeyRestrictions(ctx.actor, stored.filename, extra.metadata);
-    const eventId = uploadEventId(fields.eventId?.[0], extra.metadata);
-    const file = await getDb().transaction(async (tx) => {
-      const recorded = await recordUploadedFile(tx, ctx, {
-        fileId, versionId, ownerId, objectKey, filename: stored!.filename, mimeType: stored!.mimeType,
-        size: stored!.size, storageEtag: stored!.etag, ...extra, eventId, via: "api",
-      });
-      // Last, so the owner's usage row is locked for this call and the commit only.
-      await assertWithinQuota(tx, ownerId, stored!.size);
-      return recorded;
-    });
-    const source = uploadSource(ctx.actor, file.cameraId);
-    await announceFileEvent({ name: "file/uploaded", data: { fileId, versionId, ownerId, source, cameraId: file.cameraId } });
-    return toUploadResponse(file);
+    return await record({ ...stored, versionId, objectKey, fields });
   } catch (err) {
     if (stored) await deleteObjectQuietly(objectKey);
     throw closingConnection(err);

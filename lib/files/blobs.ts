@@ -1,6 +1,6 @@
 import "server-only";
 import { CopyObjectCommand, DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { blobs, files, fileVersions } from "@/db/schema";
 import { blobObjectKey, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
@@ -45,7 +45,8 @@ export async function deduplicateVersion(fileId: string, versionId: string, sha2
       }
       await tx.update(blobs).set({ refCount: sql`${blobs.refCount} + 1`, updatedAt: new Date() }).where(eq(blobs.sha256, sha256));
       await tx.update(fileVersions).set({ objectKey: key, checksumSha256: sha256 }).where(eq(fileVersions.id, versionId));
-      await tx.update(files).set({ checksumSha256: sha256, updatedAt: new Date() }).where(eq(files.id, fileId));
+      // A new version that is not current yet leaves the file's checksum alone until it becomes current.
+      await tx.update(files).set({ checksumSha256: sha256, updatedAt: new Date() }).where(and(eq(files.id, fileId), eq(files.currentVersionId, versionId)));
       return { ok: true };
     });
     if (!taken.ok) return taken;

@@ -6,8 +6,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { files, uploadSessions, type UploadSession } from "@/db/schema";
+import { getDb, type Tx } from "@/db/client";
+import { files, fileVersions, uploadSessions, type UploadSession } from "@/db/schema";
 import { ApiError, badRequest, conflict, notFound } from "@/lib/api/errors";
 import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
@@ -21,8 +21,11 @@ import { assertWithinQuota } from "./quota";
 import { recordUploadedFile } from "./record-upload";
 import { uploadEventId, type CreateUploadInput, type SignUploadRequestInput } from "./schemas";
 import { toUploadResponse } from "./serialize";
+import { findVisibleFile } from "./lookup";
 import { headObjectOrNull } from "./stored-object";
 import { abortMultipartUploadsAt, discardUploadObject } from "./upload-cleanup";
+import { refuseFileFields } from "./version-upload";
+import { recordNewVersion } from "./versions";
 
 function requireUser(ctx: ServiceContext): string {
   const ownerId = owningUserId(ctx.actor);
@@ -30,23 +33,30 @@ function requireUser(ctx: ServiceContext): string {
   return ownerId;
 }
 
-/** Step 1: validate what the browser wants to send and reserve an object key for it. */
+/**
+ * Step 1: validate what the browser wants to send and reserve an object key for it. With `fileId` the
+ * upload is a new version of that (visible) file, counted against its owner's quota.
+ */
 export async function createUploadSession(ctx: ServiceContext, input: CreateUploadInput) {
   const ownerId = requireUser(ctx);
   const filename = sanitizeFilename(input.filename);
   const mimeType = assertAcceptableType(filename, input.mimeType);
   if (input.size === 0) throw badRequest("The file is empty.", "empty_file");
   assertAcceptableSize(input.size);
+  const target = input.fileId ? await findVisibleFile(ctx, input.fileId) : null;
+  if (target) refuseFileFields({ category: input.category, tags: input.tags?.length ? input.tags : undefined, metadata: input.metadata });
   const e = env();
-  const metadata = applyKeyRestrictions(ctx.actor, filename, input.metadata);
-  const eventId = uploadEventId(input.eventId, metadata);
-  const fileId = randomUUID();
+  // A new version keeps its file's metadata and event; only a new file takes them from the request.
+  const metadata = target ? {} : applyKeyRestrictions(ctx.actor, filename, input.metadata);
+  const eventId = target ? null : uploadEventId(input.eventId, metadata);
+  const fileId = target?.id ?? randomUUID();
   const versionId = randomUUID();
+  const quotaOwnerId = target?.ownerId ?? ownerId;
   const session = await getDb().transaction(async (tx) => {
     const [row] = await tx
       .insert(uploadSessions)
       .values({
-        ownerId, fileId, versionId, filename, mimeType, size: input.size,
+        ownerId, fileId, versionId, filename, mimeType, size: input.size, newVersion: target !== null,
         objectKey: originalObjectKey(fileId, versionId),
         category: input.category ?? "general",
         tags: input.tags ?? [],
@@ -56,8 +66,10 @@ export async function createUploadSession(ctx: ServiceContext, input: CreateUplo
         expiresAt: new Date(Date.now() + e.UPLOAD_SESSION_TTL_SECONDS * 1000),
       })
       .returning();
-    // Last, so the owner's usage row is locked for this call and the commit only; the session row is counted.
-    await assertWithinQuota(tx, ownerId, 0, input.size);
+    // Last, so the owner's usage row is locked for this call and the commit only. The session row is counted in
+    // its uploader's reservations: when that is the quota's owner it is already in the sum.
+    if (quotaOwnerId === ownerId) await assertWithinQuota(tx, ownerId, 0, input.size);
+    else await assertWithinQuota(tx, quotaOwnerId, input.size);
     return row;
   });
   return {
@@ -156,7 +168,11 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
     .where(and(eq(uploadSessions.id, sessionId), eq(uploadSessions.ownerId, ownerId)));
   if (!existing) throw notFound("Upload");
   // A retried completion (e.g. after a dropped response) returns the file it already created.
-  if (existing.session.status === "completed" && existing.file) return toUploadResponse(existing.file);
+  if (existing.session.status === "completed" && existing.file) {
+    if (!existing.session.newVersion) return toUploadResponse(existing.file);
+    const [version] = await db.select({ version: fileVersions.version }).from(fileVersions).where(eq(fileVersions.id, existing.session.versionId));
+    return { ...toUploadResponse(existing.file), version: version?.version };
+  }
   const session = existing.session;
   // The claim below checks the same atomically; this refuses early, before asking storage.
   if (session.status !== "pending" || session.expiresAt.getTime() <= Date.now()) throw notFound("Upload");
@@ -168,13 +184,9 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
     throw new ApiError(422, "size_mismatch", `Expected ${session.size} bytes but storage holds ${head.ContentLength}.`);
   }
 
+  if (session.newVersion) return completeVersionSession(ctx, session, head.ETag ?? null);
   const file = await db.transaction(async (tx) => {
-    const claimed = await tx
-      .update(uploadSessions)
-      .set({ status: "completed", completedAt: new Date() })
-      .where(and(eq(uploadSessions.id, session.id), eq(uploadSessions.status, "pending"), gt(uploadSessions.expiresAt, sql`now()`)))
-      .returning({ id: uploadSessions.id });
-    if (claimed.length === 0) throw conflict("This upload was completed, cancelled or expired meanwhile.");
+    await claimSession(tx, session);
     return recordUploadedFile(tx, ctx, {
       fileId: session.fileId, versionId: session.versionId, ownerId, objectKey: session.objectKey,
       filename: session.filename, mimeType: session.mimeType, size: session.size,
@@ -187,6 +199,30 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
   // A multipart upload the browser started but never used (a reload between starting it and its first part).
   if (session.mode === "multipart") await abortMultipartUploadsAt(session.objectKey, session.s3UploadId).catch((err) => logger.warn({ err, key: session.objectKey }, "could not abort stray multipart uploads"));
   return toUploadResponse(file);
+}
+
+async function claimSession(tx: Tx, session: UploadSession): Promise<void> {
+  const claimed = await tx
+    .update(uploadSessions)
+    .set({ status: "completed", completedAt: new Date() })
+    .where(and(eq(uploadSessions.id, session.id), eq(uploadSessions.status, "pending"), gt(uploadSessions.expiresAt, sql`now()`)))
+    .returning({ id: uploadSessions.id });
+  if (claimed.length === 0) throw conflict("This upload was completed, cancelled or expired meanwhile.");
+}
+
+/** Step 3 of a new version: recorded as the file's next version, current once processing passes it. */
+async function completeVersionSession(ctx: ServiceContext, session: UploadSession, storageEtag: string | null) {
+  const { file, version } = await getDb().transaction(async (tx) => {
+    await claimSession(tx, session);
+    return recordNewVersion(tx, ctx, {
+      fileId: session.fileId, versionId: session.versionId, objectKey: session.objectKey, size: session.size,
+      mimeType: session.mimeType, storageEtag, via: "browser",
+    });
+  });
+  const source = uploadSource(ctx.actor, file.cameraId);
+  await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: version.id, ownerId: file.ownerId, source, cameraId: file.cameraId } });
+  if (session.mode === "multipart") await abortMultipartUploadsAt(session.objectKey, session.s3UploadId).catch((err) => logger.warn({ err, key: session.objectKey }, "could not abort stray multipart uploads"));
+  return { ...toUploadResponse(file), version: version.version };
 }
 
 /** Cancel: abort the multipart upload or remove a stray single object, and close the session. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { fileVariants } from "@/db/schema";
+import { fileVariants, type FileRow } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { actorId, type ServiceContext } from "@/lib/auth/actor";
 import { processMap } from "@/lib/process-map";
@@ -11,12 +11,18 @@ import { toFileDetail } from "./serialize";
 /** `GET /api/v1/files/{id}`: full information, versions included. Audited as a view, once a minute per actor (the page polls). */
 export async function getFileDetail(ctx: ServiceContext, fileId: string) {
   const file = await findVisibleFile(ctx, fileId);
+  const detail = await describeFile(file);
+  await recordView(ctx, file.id);
+  return detail;
+}
+
+/** The full information of a file the caller already may see: `GET`'s answer, also `PATCH`'s. */
+export async function describeFile(file: FileRow) {
   const [versions, variants] = await Promise.all([
     listVersions(file.id),
     // Quarantined and rejected files have no variants, and their URLs would be refused anyway.
     file.currentVersionId ? getDb().select().from(fileVariants).where(eq(fileVariants.versionId, file.currentVersionId)) : [],
   ]);
-  await recordView(ctx, file.id);
   return toFileDetail(file, versions, variants);
 }
 

@@ -14,7 +14,7 @@ import { streamedResponse } from "@/lib/storage/web-stream";
 import { presignedDownloadUrl } from "./download-redirect";
 import { contentDisposition } from "./filename";
 import { findVisibleFileVersion } from "./lookup";
-import { assertServable } from "./servable";
+import { assertServable, assertVersionServable } from "./servable";
 import { etagMatches, parseRange } from "./range";
 
 export interface DownloadRequest {
@@ -42,6 +42,7 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
   const file = found.file;
   assertServable(file);
   const version = found.version();
+  if (version.id !== file.currentVersionId) assertVersionServable(version);
 
   const etag = `"${version.id}"`;
   const headers = new Headers({

@@ -1,7 +1,7 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files, fileVariants, type MediaInfo } from "@/db/schema";
+import { files, fileVariants, fileVersions, type MediaInfo } from "@/db/schema";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { extractImageMetadata, ImageTooLargeError, makeImageVariants, makePosterThumbnail, openImage } from "@/lib/processing/image";
 import { extractPosterFrame, probeVideo } from "@/lib/processing/video";
@@ -66,10 +66,12 @@ export async function extractMetadataAndMakeVariants(
     height: v.height,
   }));
   await getDb().transaction(async (tx) => {
+    await tx.update(fileVersions).set({ mediaInfo: info }).where(eq(fileVersions.id, versionId));
+    // A new version's facts reach the file when it becomes current (makeCurrent).
     await tx
       .update(files)
       .set({ mediaInfo: info, ...(info.capturedAt ? { capturedAt: new Date(info.capturedAt) } : {}), updatedAt: new Date() })
-      .where(eq(files.id, fileId));
+      .where(and(eq(files.id, fileId), eq(files.currentVersionId, versionId)));
     await tx
       .insert(fileVariants)
       .values(rows)

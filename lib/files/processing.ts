@@ -2,7 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files, fileVersions, processingJobs, type FileStatus } from "@/db/schema";
+import { files, fileVersions, processingJobs, type FileStatus, type FileVersionRow } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
@@ -11,6 +11,7 @@ import { scanStream } from "@/lib/processing/clamav";
 import { checkTypeConsistency, SNIFF_MAX_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
 import { deduplicateVersion } from "./blobs";
 import { headObjectOrNull, loadVersion, openObject, readObject } from "./stored-object";
+import { makeCurrent } from "./versions";
 
 export type Check = { ok: true } | { ok: false; reason: string };
 
@@ -98,12 +99,13 @@ export async function scanAndSniffStoredVersion(
   // Ranged, read only as far as detection needs, then closed: the object is never held whole.
   const head = await readObject(key, `bytes=0-${SNIFF_MAX_BYTES - 1}`);
   const sniffed = await sniffMediaType(head).finally(() => head.destroy());
-  const check = checkTypeConsistency(found.file.mimeType, sniffed, env().ALLOWED_MIME_TYPES);
+  const check = checkTypeConsistency(found.version.mimeType, sniffed, env().ALLOWED_MIME_TYPES);
   if (!check.ok || !sniffed) return { ok: false, status: "rejected", reason: check.ok ? "The content type could not be read." : check.reason };
-  if (check.mimeType !== found.version.mimeType || check.mimeType !== found.file.mimeType) {
+  const current = found.file.currentVersionId === versionId;
+  if (check.mimeType !== found.version.mimeType || (current && check.mimeType !== found.file.mimeType)) {
     await getDb().transaction(async (tx) => {
       await tx.update(fileVersions).set({ mimeType: check.mimeType }).where(eq(fileVersions.id, versionId));
-      await tx.update(files).set({ mimeType: check.mimeType }).where(eq(files.id, fileId));
+      await tx.update(files).set({ mimeType: check.mimeType }).where(and(eq(files.id, fileId), eq(files.currentVersionId, versionId)));
     });
   }
   return { ok: true, mimeType: check.mimeType, kind: sniffed.kind };
@@ -111,9 +113,12 @@ export async function scanAndSniffStoredVersion(
 
 /**
  * Sets the outcome of processing once, and closes its job in the same transaction; a re-run with
- * the same outcome changes nothing. A virus found always applies: a rescan that finds malware in a
- * file that was ready (or rejected, or failed) quarantines it. Says whether this call made the
- * change and whether the file is live, so the caller announces it only once.
+ * the same outcome changes nothing. The version processed gets its own status. When it is the file's
+ * current version (a first upload), the file takes the outcome. A new version that passes becomes the
+ * current one (unless a newer version became current meanwhile); one that fails or is infected never
+ * does, and the file keeps serving its previous version. A virus found always applies: a rescan that
+ * finds malware in a current version that was ready (or rejected, or failed) quarantines the file.
+ * Says whether this call made the change and whether the file is live, so the caller announces it only once.
  */
 export async function recordProcessingOutcome(
   fileId: string,
@@ -122,6 +127,9 @@ export async function recordProcessingOutcome(
   versionId?: string,
 ): Promise<{ changed: boolean; live: boolean }> {
   return getDb().transaction(async (tx) => {
+    const outcomeApplies = (column: typeof files.status | typeof fileVersions.status) =>
+      status === "quarantined" ? ne(column, "quarantined") : eq(column, "processing");
+    let version: FileVersionRow | undefined;
     if (versionId) {
       await tx
         .update(processingJobs)
@@ -133,17 +141,43 @@ export async function recordProcessingOutcome(
           updatedAt: new Date(),
         })
         .where(and(eq(processingJobs.kind, "process-file"), eq(processingJobs.versionId, versionId)));
+      [version] = await tx
+        .update(fileVersions)
+        .set({ status, statusReason: reason })
+        .where(and(eq(fileVersions.id, versionId), outcomeApplies(fileVersions.status)))
+        .returning();
     }
-    const updated = await tx
-      .update(files)
-      .set({ status, statusReason: reason, updatedAt: new Date() })
-      .where(and(eq(files.id, fileId), status === "quarantined" ? ne(files.status, "quarantined") : eq(files.status, "processing")))
-      .returning({ id: files.id, deletedAt: files.deletedAt });
-    if (updated.length === 0) return { changed: false, live: false };
+    const [file] = await tx.select().from(files).where(eq(files.id, fileId)).for("update");
+    if (!file) return { changed: false, live: false };
+    const live = file.deletedAt === null;
+    if (!versionId || file.currentVersionId === versionId) {
+      const updated = await tx
+        .update(files)
+        .set({ status, statusReason: reason, updatedAt: new Date() })
+        .where(and(eq(files.id, fileId), outcomeApplies(files.status)))
+        .returning({ id: files.id });
+      if (updated.length === 0) return { changed: false, live: false };
+      await recordAuditEvent(
+        { tx, actor: { type: "system", name: "processing" } },
+        { action: "file.processed", fileId, outcome: status === "ready" ? "success" : "failure", details: { status, reason, ...(version ? { version: version.version } : {}) } },
+      );
+      return { changed: true, live };
+    }
+    if (!version) return { changed: false, live: false };
+    const current = file.currentVersionId
+      ? (await tx.select({ version: fileVersions.version }).from(fileVersions).where(eq(fileVersions.id, file.currentVersionId)))[0]
+      : undefined;
+    const promoted = status === "ready" && (!current || version.version > current.version);
+    if (promoted) await makeCurrent(tx, fileId, version);
     await recordAuditEvent(
       { tx, actor: { type: "system", name: "processing" } },
-      { action: "file.processed", fileId, outcome: status === "ready" ? "success" : "failure", details: { status, reason } },
+      {
+        action: "file.processed",
+        fileId,
+        outcome: status === "ready" ? "success" : "failure",
+        details: { status, reason, version: version.version, current: promoted },
+      },
     );
-    return { changed: true, live: updated[0].deletedAt === null };
+    return { changed: true, live };
   });
 }

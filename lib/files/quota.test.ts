@@ -1,4 +1,4 @@
-// The quota reads a per-owner counter (owner_usage) kept by a trigger on files, not a sum over every file.
+// The quota reads a per-owner counter (owner_usage) kept by triggers on file_versions, not a sum over every file.
 // These tests check the counter against the sum it replaces after every kind of upload outcome, and that
 // the quota still holds when one owner uploads in parallel.
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,8 @@ const MiB = 1024 * 1024;
 async function usage(ownerId: string) {
   const [row] = await testSql()`
     select (select bytes_stored from owner_usage where owner_id = ${ownerId})::bigint as counter,
-           (select coalesce(sum(size), 0) from files where owner_id = ${ownerId})::bigint as summed,
+           (select coalesce(sum(v.size), 0) from file_versions v join files f on f.id = v.file_id
+             where f.owner_id = ${ownerId} and v.restored_from is null)::bigint as summed,
            (select count(*) from files where owner_id = ${ownerId})::int as files`;
   return { counter: Number(row.counter ?? 0), summed: Number(row.summed), files: row.files as number };
 }
@@ -33,7 +34,7 @@ async function browserUpload(session: Session, name: string, bytes: Buffer, sent
 }
 
 describe("storage quota counter", () => {
-  it("equals the sum of the owner's file sizes after uploads, refusals, trash, rejection, quarantine and failure", async () => {
+  it("equals the sum of the owner's version sizes after uploads, refusals, trash, rejection, quarantine and failure", async () => {
     const owner = await newUser();
     const ids: string[] = [];
     const stored = async (res: { status: number; body: any }) => {

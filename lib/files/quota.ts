@@ -7,8 +7,9 @@ import { env } from "@/lib/env";
 import { formatBytes } from "@/lib/format";
 
 /*
- * Stored bytes come from the owner's `owner_usage` row, which triggers on `files` keep at the commit of every
- * change (migrations 0014, 0017), so a check costs the same at ten files or a million.
+ * Stored bytes come from the owner's `owner_usage` row, which triggers on `file_versions` keep (every uploaded
+ * version counts; migrations 0014, 0021: an insert is counted at commit, so the check below runs last), so a
+ * check costs the same at ten files or a million.
  * Uploads in flight are summed over the owner's pending sessions: those are few (each one reserves part of
  * the quota) and found through the (owner_id, status) index.
  */
@@ -29,8 +30,8 @@ function pendingBytes(ownerId: string) {
  * Checks the owner's quota holds, as the last statement of `tx` before it commits: one call locks the owner's
  * usage row until `tx` ends and reads what is in use, so parallel reservations and recordings of one owner are
  * checked one after another, each seeing what the previous one committed, while the lock is held for that call
- * and the commit alone (migration 0017; the usage counter itself is updated at commit). `incoming` is the bytes
- * this transaction adds that the count does not include yet: a file row written in `tx` (its counter update waits
+ * and the commit alone (migrations 0017, 0022: the usage counter itself is updated at commit). `incoming` is the bytes
+ * this transaction adds that the count does not include yet: a version row written in `tx` (its counter update waits
  * for the commit), or 0 when a pending session row written in `tx` already holds them (`reservedInTx` says how
  * much of the count it is, for the message).
  */

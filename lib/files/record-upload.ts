@@ -64,6 +64,7 @@ export async function recordUploadedFile(tx: Tx, ctx: ServiceContext, upload: St
   return file;
 }
 
-function stringField(value: unknown): string | null {
+/** A metadata value stored in an indexed column (cameraId, siteId), or null. */
+export function stringField(value: unknown): string | null {
   return typeof value === "string" && value.trim() ? value.trim().slice(0, 128) : null;
 }

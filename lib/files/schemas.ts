@@ -112,6 +112,8 @@ export const deleteFileQuerySchema = z.object({
 });
 
 export const createUploadSchema = z.object({
+  /** A new version of this existing file instead of a new file (category, tags and metadata stay the file's). */
+  fileId: fileIdSchema.optional(),
   filename: z.string().min(1).max(1024),
   size: z.number().int().min(0),
   mimeType: z.string().max(200).optional(),
@@ -121,6 +123,20 @@ export const createUploadSchema = z.object({
   eventId: eventIdSchema.optional(),
 });
 export type CreateUploadInput = z.output<typeof createUploadSchema>;
+
+/** `PATCH /api/v1/files/{id}`: any of these, validated as at upload; `metadata` replaces the whole object. */
+export const updateFileSchema = z
+  .strictObject({
+    filename: z.string().min(1).max(1024).optional(),
+    category: categorySchema.optional(),
+    tags: tagsSchema.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "Send at least one of filename, category, tags, metadata.");
+export type UpdateFileInput = z.output<typeof updateFileSchema>;
+
+/** A version number in a path (`/versions/{n}`). */
+export const versionNumberSchema = z.coerce.number({ error: "Version must be a number." }).int().min(1).max(1_000_000);
 
 export const signUploadRequestSchema = z.object({
   method: z.enum(["PUT", "POST", "GET", "DELETE"]),
@@ -136,6 +152,12 @@ export const DEFAULT_CONVERSION_QUALITY = 75;
 
 export const downloadQuerySchema = z.object({
   version: z.coerce.number().int().min(1).optional(),
+  /**
+   * Cache key of a variant URL: the id of the version it was made from, as `thumbnailUrl` and `variants[].url`
+   * carry it. A variant asked for with the current version's key (or with `version`) is cached as immutable;
+   * without one it is revalidated, since a new version can become current under the same URL.
+   */
+  v: z.uuid().optional(),
   disposition: z.enum(["attachment", "inline"]).default("attachment"),
   /** A derived image made by processing instead of the original. */
   variant: z.enum(["thumbnail", "preview", "poster"]).optional(),

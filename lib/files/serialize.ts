@@ -6,13 +6,14 @@ export function downloadUrl(fileId: string, version?: number): string {
   return `${env().APP_URL.replace(/\/$/, "")}/api/v1/files/${fileId}/download${version ? `?version=${version}` : ""}`;
 }
 
-function variantUrl(fileId: string, name: string): string {
-  return `${downloadUrl(fileId)}?variant=${name}`;
+/** Keyed by the current version, so a browser may keep it for good and still sees a new version's image. */
+function variantUrl(row: FileRow, name: string): string {
+  return `${downloadUrl(row.id)}?variant=${name}${row.currentVersionId ? `&v=${row.currentVersionId}` : ""}`;
 }
 
 /** Processing makes a thumbnail for every image and video it could decode. */
 function thumbnailUrl(row: FileRow): string | null {
-  return row.status === "ready" && row.mediaInfo && !row.mediaInfo.unreadable ? variantUrl(row.id, "thumbnail") : null;
+  return row.status === "ready" && row.mediaInfo && !row.mediaInfo.unreadable ? variantUrl(row, "thumbnail") : null;
 }
 
 /** The list item of the spec's `GET /api/v1/files`, plus the status the UI needs. */
@@ -59,7 +60,7 @@ export function toFileDetail(row: FileRow, versions: FileVersionRow[], variants:
     media: row.mediaInfo ?? null,
     variants: variants
       .filter((v) => !v.name.startsWith("convert-"))
-      .map((v) => ({ name: v.name, url: variantUrl(row.id, v.name), contentType: v.contentType, width: v.width, height: v.height, size: v.size })),
+      .map((v) => ({ name: v.name, url: variantUrl(row, v.name), contentType: v.contentType, width: v.width, height: v.height, size: v.size })),
     metadata: row.metadata,
     checksum: row.checksumSha256,
     storageTier: row.storageTier,

@@ -1,4 +1,4 @@
-import type { FileRow } from "@/db/schema";
+import type { FileRow, FileVersionRow } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 
 /**
@@ -15,4 +15,17 @@ export function assertServable(file: FileRow): void {
     throw new ApiError(409, "file_unavailable", `Processing of this file failed${reason}. An admin can run it again from the Jobs page.`);
   }
   throw new ApiError(409, "file_unavailable", `This file is ${file.status}${reason} and cannot be downloaded.`);
+}
+
+/**
+ * An older or newer version than the current one (whose status is the file's) must have passed processing
+ * too: a new version still being checked, or one that failed or was quarantined, is never served.
+ */
+export function assertVersionServable(version: FileVersionRow): void {
+  if (version.status === "ready") return;
+  const reason = version.statusReason ? `: ${version.statusReason}` : "";
+  if (version.status === "processing") {
+    throw new ApiError(409, "file_processing", `Version ${version.version} is still being checked; it can be downloaded once it is ready.`, { "Retry-After": "2" });
+  }
+  throw new ApiError(409, "file_unavailable", `Version ${version.version} is ${version.status}${reason} and cannot be downloaded.`);
 }

@@ -12,7 +12,7 @@ import { streamedResponse } from "@/lib/storage/web-stream";
 import { CONVERSION_EXTENSIONS, ensureConversion, findVariant } from "./conversions";
 import { contentDisposition } from "./filename";
 import { findVisibleFileVersion } from "./lookup";
-import { assertServable } from "./servable";
+import { assertServable, assertVersionServable } from "./servable";
 import { etagMatches } from "./range";
 
 export interface VariantRequest {
@@ -21,6 +21,8 @@ export interface VariantRequest {
   /** One of the allowed levels (downloadQuerySchema); ignored for PNG. */
   quality: number;
   version?: number;
+  /** `v=`: the version id the URL was made for (see downloadQuerySchema). */
+  versionKey?: string;
   ifNoneMatch: string | null;
   disposition: "attachment" | "inline";
 }
@@ -35,6 +37,7 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   const file = found.file;
   assertServable(file);
   const version = found.version();
+  if (version.id !== file.currentVersionId) assertVersionServable(version);
   const { name, cache } = req.variant
     ? { name: req.variant, cache: "hit" as const }
     : await ensureConversion(ctx, { version, format: req.format!, quality: req.quality });
@@ -42,9 +45,11 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   if (!variant) throw notFound("Variant");
 
   const etag = `"${version.id}-${name}"`;
+  // Immutable only under a URL that names its version: the plain URL follows the current version.
+  const pinned = req.version !== undefined || req.versionKey === version.id;
   const headers = new Headers({
     ETag: etag,
-    "Cache-Control": req.variant ? IMMUTABLE_CACHE_CONTROL.replace("public", "private") : "private, no-cache",
+    "Cache-Control": req.variant && pinned ? IMMUTABLE_CACHE_CONTROL.replace("public", "private") : "private, no-cache",
     "Content-Type": variant.contentType,
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",

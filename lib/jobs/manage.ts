@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
-import { files, processingJobs, type ProcessingJob } from "@/db/schema";
+import { files, fileVersions, processingJobs, type ProcessingJob } from "@/db/schema";
 import { notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
@@ -60,7 +60,11 @@ export async function retryJob(ctx: ServiceContext, jobId: string) {
       .set({ status: "queued", attempts: 0, step: null, resends: sql`${processingJobs.resends} + 1`, queuedAt: new Date(), startedAt: null, finishedAt: null, updatedAt: new Date() })
       .where(eq(processingJobs.id, row.id))
       .returning();
-    await tx.update(files).set({ status: "processing", statusReason: null, updatedAt: new Date() }).where(and(eq(files.id, row.fileId), eq(files.status, "failed")));
+    await tx.update(fileVersions).set({ status: "processing", statusReason: null }).where(and(eq(fileVersions.id, row.versionId), eq(fileVersions.status, "failed")));
+    await tx
+      .update(files)
+      .set({ status: "processing", statusReason: null, updatedAt: new Date() })
+      .where(and(eq(files.id, row.fileId), eq(files.currentVersionId, row.versionId), eq(files.status, "failed")));
     await recordAuditEvent({ ...ctx, tx }, { action: "job.retry", fileId: row.fileId, details: { jobId: row.id, kind: row.kind, lastError: row.lastError } });
     return updated;
   });

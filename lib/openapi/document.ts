@@ -20,8 +20,8 @@ function queryParameters(query: z.ZodObject) {
 function operation(route: RouteDoc) {
   const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1], in: "path", required: true,
-    // Event ids are the edge box's own names; every other path id is a UUID.
-    schema: m[1] === "eventId" ? { type: "string", minLength: 1, maxLength: 128 } : { type: "string", format: "uuid" },
+    // Event ids are the edge box's own names, {n} a version number; every other path id is a UUID.
+    schema: m[1] === "eventId" ? { type: "string", minLength: 1, maxLength: 128 } : m[1] === "n" ? { type: "integer", minimum: 1 } : { type: "string", format: "uuid" },
   }));
   const responses: Record<string, unknown> = {};
   for (const [status, res] of Object.entries(route.responses)) {

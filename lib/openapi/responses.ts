@@ -61,6 +61,19 @@ export const countingEvent = z.object({
   })).describe("in capture order; files without a capture time last, in upload order"),
 });
 
+const fileStatus = z.enum(["processing", "ready", "rejected", "quarantined", "failed"]);
+
+export const versionInfo = z.object({
+  version: z.number().int(), size: z.number().int(), mimeType: z.string(), checksum: nullableString.describe("SHA-256, once processing verified it"),
+  status: fileStatus.describe("this version's own processing outcome; a new version becomes current once ready"), statusReason: nullableString,
+  current: z.boolean(), restoredFrom: z.number().int().nullable().describe("set on a version recorded by a restore: the version whose content it shares"),
+  uploadedBy: z.object({ type: z.enum(["user", "apiKey", "system"]), id: z.uuid().nullable(), name: z.string() })
+    .describe("for a file's owner, other people's uploads are named by role only, without id"),
+  createdAt: isoDate, url: z.url(),
+});
+
+export const versionList = z.object({ fileId: z.uuid(), versions: z.array(versionInfo) });
+
 export const uploadResult = z
   .object({
     fileId: z.uuid(), filename: z.string(), size: z.number().int(), mimeType: z.string(), url: z.url(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
-import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema } from "@/lib/files/schemas";
+import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
@@ -29,6 +29,11 @@ const uploadForm = z.object({
   checksum: z.string().optional().meta({ description: "SHA-256 of the file in hex; processing rejects the file when the stored bytes differ." }),
 });
 
+const versionForm = z.object({
+  file: z.string().meta({ format: "binary", description: "The new content (image or video)." }),
+  checksum: z.string().optional().meta({ description: "SHA-256 of the file in hex; processing rejects the version when the stored bytes differ." }),
+});
+
 /** Every /api/v1 route. The contract test fails when a route handler exists that is not listed here. */
 export const API_ROUTES: RouteDoc[] = [
   { method: "post", path: "/api/v1/files/upload", tag: "Files", summary: "Upload a file (streamed to storage)", permission: "files.write", body: uploadForm, form: true,
@@ -37,6 +42,14 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "A page of files", schema: r.fileList } } },
   { method: "get", path: "/api/v1/files/{id}", tag: "Files", summary: "File information with versions", permission: "files.read",
     responses: { 200: { description: "The file", schema: r.fileDetail }, 404: { description: "No such file, or not yours" } } },
+  { method: "patch", path: "/api/v1/files/{id}", tag: "Files", summary: "Edit filename, category, tags or metadata (validated as at upload; metadata replaces the whole object); audited as file.update with each change old → new", permission: "files.write", body: updateFileSchema,
+    responses: { 200: { description: "The file, as GET returns it", schema: r.fileDetail }, 404: { description: "No such file, or not yours" } } },
+  { method: "get", path: "/api/v1/files/{id}/versions", tag: "Files", summary: "Every version, newest first, with size, checksum, status, uploader and time", permission: "files.read",
+    responses: { 200: { description: "The versions", schema: r.versionList }, 404: { description: "No such file, or not yours" } } },
+  { method: "post", path: "/api/v1/files/{id}/versions", tag: "Files", summary: "Upload a new version (streamed to storage like an upload); it becomes current once processing passes it, the previous one staying current until then", permission: "files.write", body: versionForm, form: true,
+    responses: { 201: { description: "Stored as the next version; processing starts", schema: r.versionInfo }, 404: { description: "No such file, or not yours" }, 413: { description: "Too large or over the owner's quota" }, 415: { description: "Type not accepted" } } },
+  { method: "post", path: "/api/v1/files/{id}/versions/{n}/restore", tag: "Files", summary: "Make version n current again: records a new version sharing its stored content (no copy); audited as file.version.restore", permission: "files.write",
+    responses: { 201: { description: "The new, current version", schema: r.versionInfo }, 404: { description: "No such file or version" }, 409: { description: "That version did not pass processing" } } },
   { method: "delete", path: "/api/v1/files/{id}", tag: "Files", summary: "Move a file to the trash; permanent=true purges it now (rows, and the objects no other file shares), from the trash or not", permission: "files.delete", query: deleteFileQuerySchema,
     responses: { 200: { description: "Moved to the trash (or purged, with purgedAt)", schema: r.deleteResult }, 404: { description: "No such file (or already purged)" }, 409: { description: "Under legal hold" } } },
   { method: "post", path: "/api/v1/files/{id}/restore", tag: "Trash", summary: "Bring a file back from the trash; idempotent (a file not in the trash answers 200 with restored: false)", permission: "files.delete",

@@ -18,6 +18,7 @@ export const GET = withApi<{ id: string }>(
         format: query.format,
         quality: query.quality,
         version: query.version,
+        versionKey: query.v,
         disposition: query.disposition,
         ifNoneMatch: req.headers.get("if-none-match"),
       });
