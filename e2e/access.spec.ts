@@ -1,6 +1,5 @@
 import { expect, test } from "@playwright/test";
-
-const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL!, password: process.env.FRAMEVAULT_ADMIN_PASSWORD! };
+import { ADMIN } from "./support";
 
 test.beforeEach(async ({ page }) => {
   await page.goto("/sign-in");

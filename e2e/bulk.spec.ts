@@ -1,24 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
+import { signIn } from "./support";
 
 // Bulk work in the grid: pick files with a click and a shift-click, tag them from the action bar, and see
 // the tag on exactly those cards; then the filters (status, event, capture-time sort) and the trash view.
 
-const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL!, password: process.env.FRAMEVAULT_ADMIN_PASSWORD! };
 const run = randomUUID().slice(0, 6);
 const user = { email: `bulk-${run}@e2e.framevault.local`, password: `pw-${randomUUID()}` };
 const SHOTS = "test-results/shots";
 
 test.describe.configure({ mode: "serial" });
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByTestId("current-user")).toHaveText(email);
-}
 
 /** The page at desktop width and at 390 px, from the top (a full-page shot keeps the scroll position's sticky header). */
 async function shoot(page: Page, name: string) {
@@ -36,13 +28,13 @@ const origin = (page: Page) => ({ origin: new URL(page.url()).origin });
 const names = Array.from({ length: 7 }, (_, i) => `yard-${run}-${i + 1}.png`);
 
 test("a user picks files with click and shift-click and tags them in one go", async ({ page }) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
+  await signIn(page);
   const created = await page.request.post("/api/v1/users", { headers: origin(page), data: { ...user, name: "Bulk Tester", role: "user" } });
   expect(created.status()).toBe(201);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 
-  await signIn(page, user.email, user.password);
+  await signIn(page, user);
   const colours = ["#2a7", "#27a", "#a72", "#7a2", "#a27", "#72a", "#777"];
   const ids: string[] = [];
   for (const [i, name] of names.entries()) {
@@ -101,7 +93,7 @@ test("a user picks files with click and shift-click and tags them in one go", as
 });
 
 test("filters: status including the trash, event, and sort by capture time", async ({ page }) => {
-  await signIn(page, user.email, user.password);
+  await signIn(page, user);
   await page.goto("/files?sortBy=name&sortOrder=asc");
   const check = (n: number) => page.getByRole("checkbox", { name: `Select ${names[n - 1]}` });
   // From the keyboard only: Space on 1, Shift+Space on 3 selects 1–3, Space on 3 takes 3 away again.

@@ -2,19 +2,12 @@ import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { apiUpload, newUser } from "../scripts/testing/client";
 import { countingEventMedia, uploadOrder } from "../scripts/testing/event-media";
+import { signIn } from "./support";
 
 // A counting event seen by two cameras: three snapshots and a clip, uploaded out of order by an edge box,
 // shown on the event's page in capture order, reached from a file's page.
 
 const SHOTS = "test-results/shots";
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByTestId("current-user")).toHaveText(user.email);
-}
 
 test("an event's snapshots and clip from two cameras show in capture order on its page, linked from a file", async ({ page }) => {
   test.setTimeout(240_000);

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { expect, test, type Request } from "@playwright/test";
 import { fakeJpeg } from "../scripts/testing/fixtures";
+import { ADMIN } from "./support";
 
-const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL!, password: process.env.FRAMEVAULT_ADMIN_PASSWORD! };
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const isPartPut = (r: Request) => r.method() === "PUT" && new URL(r.url()).searchParams.has("partNumber");
 

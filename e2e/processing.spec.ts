@@ -1,22 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
+import { signIn } from "./support";
 
 // What processing looks like in the browser: thumbnails in the grid, the preview and EXIF facts on the
 // detail page, the reason of a quarantined file, and the admin Jobs page with its retry action.
 
-const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL!, password: process.env.FRAMEVAULT_ADMIN_PASSWORD! };
 const tag = randomUUID().slice(0, 6);
 
 test.describe.configure({ mode: "serial" });
-
-async function signIn(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByTestId("current-user")).toHaveText(ADMIN.email);
-}
 
 async function upload(page: Page, name: string, mimeType: string, buffer: Buffer): Promise<string> {
   // page.request sends the page's cookies but no Origin; cookie writes need the app's own Origin.

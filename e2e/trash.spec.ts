@@ -2,20 +2,12 @@ import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { fakeJpeg } from "../scripts/testing/fixtures";
+import { signIn } from "./support";
 
-const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL!, password: process.env.FRAMEVAULT_ADMIN_PASSWORD! };
 const BASE = process.env.FRAMEVAULT_BASE_URL ?? "http://127.0.0.1:3000";
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 // Kept after the run (Playwright clears test-results/ only when the next run starts).
 const shot = (name: string) => path.join("test-results", "shots", name);
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByTestId("current-user")).toHaveText(email);
-}
 
 /** API calls with the page's session cookie; writes carry the app's Origin like the UI's own requests. */
 const write = { origin: BASE };
@@ -38,12 +30,12 @@ const tag = randomUUID().slice(0, 6);
 const user = { email: `trash-${tag}@e2e.framevault.local`, password: `pw-${randomUUID()}` };
 
 test("a user restores one file from the trash, deletes another forever, and empties the rest", async ({ page }) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
+  await signIn(page);
   const created = await page.request.post("/api/v1/users", { headers: write, data: { email: user.email, password: user.password, name: "Trash tester", role: "user" } });
   expect(created.status()).toBe(201);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
-  await signIn(page, user.email, user.password);
+  await signIn(page, user);
 
   await page.getByRole("link", { name: "Trash" }).click();
   await expect(page).toHaveURL(/\/trash$/);
@@ -104,11 +96,11 @@ test("a user restores one file from the trash, deletes another forever, and empt
 });
 
 test("an admin sees every owner's trash and narrows it to one owner", async ({ page }) => {
-  await signIn(page, user.email, user.password);
+  await signIn(page, user);
   const fileId = await uploadReady(page, "admin-sees.jpg", fakeJpeg(5000));
   await trash(page, fileId);
   await page.getByRole("button", { name: "Sign out" }).click();
-  await signIn(page, ADMIN.email, ADMIN.password);
+  await signIn(page);
   await page.getByRole("link", { name: "Trash" }).click();
   await expect(page.locator('[data-filename="admin-sees.jpg"]')).toContainText(user.email);
   await page.getByLabel("Owner").selectOption({ label: user.email });

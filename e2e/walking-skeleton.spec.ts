@@ -3,17 +3,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
 import { fakeJpeg } from "../scripts/testing/fixtures";
+import { signIn } from "./support";
 
-const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL!, password: process.env.FRAMEVAULT_ADMIN_PASSWORD! };
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByTestId("current-user")).toHaveText(email);
-}
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -28,7 +20,7 @@ const stranger = { email: `stranger-${tag}@e2e.framevault.local`, password: `pw-
 let bigFileUrl = "";
 
 test("admin signs in and creates users", async ({ page }) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
+  await signIn(page);
   await page.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
   for (const u of [owner, stranger]) {
@@ -49,7 +41,7 @@ test("a user uploads, browses, downloads and deletes; another user cannot see or
   const small = await sharp({ create: { width: 480, height: 320, channels: 3, background: { r: 40, g: 90, b: 200 } } }).png().toBuffer();
   await writeFile(smallPath, small);
 
-  await signIn(page, owner.email, owner.password);
+  await signIn(page, owner);
   await page.getByRole("link", { name: "Upload", exact: true }).click();
   await page.locator("input.uppy-Dashboard-input").first().setInputFiles([bigPath, smallPath]);
   await page.getByRole("button", { name: /Upload 2 files/ }).click();
@@ -84,7 +76,7 @@ test("a user uploads, browses, downloads and deletes; another user cannot see or
   await expect(page.locator('[data-filename="lobby-snapshot.png"]')).toHaveCount(0);
   await signOut(page);
 
-  await signIn(page, stranger.email, stranger.password);
+  await signIn(page, stranger);
   await expect(page.getByRole("heading", { name: "No files yet" })).toBeVisible();
   await page.goto(bigFileUrl);
   await expect(page.getByRole("heading", { name: "File not found" })).toBeVisible();
