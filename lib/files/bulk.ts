@@ -1,13 +1,13 @@
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files, type FileRow } from "@/db/schema";
-import { ApiError, forbidden, notFound } from "@/lib/api/errors";
+import { ApiError, forbidden } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { actorHas, type ServiceContext } from "@/lib/auth/actor";
 import type { Permission } from "@/lib/auth/permissions";
 import { logger } from "@/lib/log";
-import { fileAccessConditions } from "./access";
+import { lockVisibleFile } from "./lookup";
 import { restoreFile, trashFile } from "./trash";
 import type { BulkActionInput } from "./schemas";
 
@@ -76,12 +76,7 @@ type Editable = Partial<Pick<FileRow, "tags" | "category">>;
  */
 async function updateFile(ctx: ServiceContext, fileId: string, edit: (row: FileRow) => Editable): Promise<boolean> {
   return getDb().transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(files)
-      .where(and(eq(files.id, fileId), isNull(files.deletedAt), ...fileAccessConditions(ctx.actor)))
-      .for("update");
-    if (!row) throw notFound("File");
+    const row = await lockVisibleFile(ctx, tx, fileId);
     const next = edit(row);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (next.tags && next.tags.join("\u0000") !== row.tags.join("\u0000")) {

@@ -19,6 +19,21 @@ export async function findVisibleFile(ctx: ServiceContext, fileId: string, db: D
   return row;
 }
 
+/**
+ * The same file, locked until `tx` ends, in one statement (Postgres re-checks the conditions on the row it
+ * locks, so a file trashed meanwhile is missing here too). `includeTrashed` also finds it in the trash (restore,
+ * purge). Another owner's file is missing.
+ */
+export async function lockVisibleFile(ctx: ServiceContext, tx: Tx, fileId: string, opts: { includeTrashed?: boolean } = {}): Promise<FileRow> {
+  const [row] = await tx
+    .select()
+    .from(files)
+    .where(and(eq(files.id, fileId), opts.includeTrashed ? undefined : isNull(files.deletedAt), ...fileAccessConditions(ctx.actor)))
+    .for("update");
+  if (!row) throw notFound("File");
+  return row;
+}
+
 export async function listVersions(fileId: string, db: Database | Tx = getDb()) {
   return db.select().from(fileVersions).where(eq(fileVersions.fileId, fileId)).orderBy(desc(fileVersions.version));
 }

@@ -1,14 +1,13 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files } from "@/db/schema";
-import { conflict, notFound } from "@/lib/api/errors";
+import { conflict } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
-import { fileAccessConditions } from "./access";
 import { announceFileEvent } from "./events";
-import { findVisibleFile } from "./lookup";
+import { lockVisibleFile } from "./lookup";
 import { purgeFileRows } from "./purge";
 import { deleteReleasedStorage } from "./release-storage";
 import { toFileSummary } from "./serialize";
@@ -22,7 +21,7 @@ export async function trashFile(ctx: ServiceContext, fileId: string) {
   const deletedAt = new Date();
   const purgeAfter = new Date(deletedAt.getTime() + env().TRASH_RETENTION_DAYS * 86_400_000);
   const file = await getDb().transaction(async (tx) => {
-    const row = await findVisibleFile(ctx, fileId, tx);
+    const row = await lockVisibleFile(ctx, tx, fileId);
     if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
     await tx.update(files).set({ deletedAt, purgeAfter, updatedAt: deletedAt }).where(eq(files.id, row.id));
     await recordAuditEvent({ ...ctx, tx }, { action: "file.delete", fileId: row.id, details: { filename: row.filename, purgeAfter: purgeAfter.toISOString() } });
@@ -43,12 +42,7 @@ export async function trashFile(ctx: ServiceContext, fileId: string) {
  */
 export async function restoreFile(ctx: ServiceContext, fileId: string) {
   const { row, restored } = await getDb().transaction(async (tx) => {
-    const [found] = await tx
-      .select()
-      .from(files)
-      .where(and(eq(files.id, fileId), ...fileAccessConditions(ctx.actor)))
-      .for("update");
-    if (!found) throw notFound("File");
+    const found = await lockVisibleFile(ctx, tx, fileId, { includeTrashed: true });
     if (!found.deletedAt) return { row: found, restored: false };
     const [back] = await tx
       .update(files)
@@ -74,12 +68,7 @@ export async function restoreFile(ctx: ServiceContext, fileId: string) {
 export async function purgeFile(ctx: ServiceContext, fileId: string) {
   const purgedAt = new Date();
   const { file, released } = await getDb().transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(files)
-      .where(and(eq(files.id, fileId), ...fileAccessConditions(ctx.actor)))
-      .for("update");
-    if (!row) throw notFound("File");
+    const row = await lockVisibleFile(ctx, tx, fileId, { includeTrashed: true });
     if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
     return { file: row, released: await purgeFileRows({ ...ctx, tx }, row, { reason: row.deletedAt ? "manual" : "manual_skip_trash" }) };
   });

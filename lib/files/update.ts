@@ -6,7 +6,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
 import { sanitizeFilename } from "./filename";
-import { findVisibleFile } from "./lookup";
+import { lockVisibleFile } from "./lookup";
 import { stringField } from "./record-upload";
 import type { UpdateFileInput } from "./schemas";
 
@@ -20,8 +20,7 @@ type Changes = Record<string, { from: unknown; to: unknown }>;
  */
 export async function updateFile(ctx: ServiceContext, input: { fileId: string; changes: UpdateFileInput }): Promise<FileRow> {
   return getDb().transaction(async (tx) => {
-    const current = await findVisibleFile(ctx, input.fileId, tx);
-    const [file] = await tx.select().from(files).where(eq(files.id, current.id)).for("update");
+    const file = await lockVisibleFile(ctx, tx, input.fileId);
     const { filename: rawName, category, tags, metadata: rawMetadata } = input.changes;
     const filename = rawName === undefined ? file.filename : sanitizeFilename(rawName);
     // A key limited to a camera or a name prefix may not move a file outside that limit.

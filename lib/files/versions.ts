@@ -1,12 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { apiKeys, blobs, files, fileVariants, fileVersions, processingJobs, users, type FileRow, type FileVersionRow } from "@/db/schema";
 import { conflict, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { actorHas, type ServiceContext } from "@/lib/auth/actor";
-import { findVisibleFile } from "./lookup";
+import { findVisibleFile, lockVisibleFile } from "./lookup";
 import { downloadUrl } from "./serialize";
 
 export interface StoredVersion {
@@ -39,21 +39,13 @@ async function nextVersionNumber(tx: Tx, fileId: string): Promise<number> {
   return row.max + 1;
 }
 
-/** The visible, live file, locked until `tx` ends: version numbers and the current version change one at a time. */
-async function lockVisibleFile(tx: Tx, ctx: ServiceContext, fileId: string): Promise<FileRow> {
-  const visible = await findVisibleFile(ctx, fileId, tx);
-  const [file] = await tx.select().from(files).where(and(eq(files.id, visible.id), isNull(files.deletedAt))).for("update");
-  if (!file) throw notFound("File");
-  return file;
-}
-
 /**
  * Records an object already in the bucket as the next version of a file, in `tx`: `processing`, not
  * current. Processing makes it current once it passes (recordProcessingOutcome); the previous version
  * stays current and downloadable until then, and for good if it fails.
  */
 export async function recordNewVersion(tx: Tx, ctx: ServiceContext, upload: StoredVersion): Promise<{ file: FileRow; version: FileVersionRow }> {
-  const file = await lockVisibleFile(tx, ctx, upload.fileId);
+  const file = await lockVisibleFile(ctx, tx, upload.fileId);
   const number = await nextVersionNumber(tx, file.id);
   const [version] = await tx
     .insert(fileVersions)
@@ -87,7 +79,7 @@ export async function recordNewVersion(tx: Tx, ctx: ServiceContext, upload: Stor
  */
 export async function restoreVersion(ctx: ServiceContext, input: { fileId: string; version: number }) {
   const restored = await getDb().transaction(async (tx) => {
-    const file = await lockVisibleFile(tx, ctx, input.fileId);
+    const file = await lockVisibleFile(ctx, tx, input.fileId);
     const [source] = await tx.select().from(fileVersions).where(and(eq(fileVersions.fileId, file.id), eq(fileVersions.version, input.version)));
     if (!source) throw notFound("Version");
     if (source.status !== "ready") throw conflict(`Version ${source.version} is ${source.status} and cannot be restored.`);
