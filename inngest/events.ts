@@ -46,3 +46,13 @@ export const fileProcessed = eventType("file/processed", {
 export const trashPurgeRequested = eventType("trash/purge.requested", {
   schema: z.object({}),
 });
+
+/** "Run now" for the archive run; the daily cron starts one without a runId. */
+export const archiveRunRequested = eventType("lifecycle/archive.requested", {
+  schema: z.object({ runId: z.uuid() }),
+});
+
+/** A retrieval was asked for: wait the tier's scaled delay, make it available, then archive it again. */
+export const retrievalRequested = eventType("archive/retrieval.requested", {
+  schema: z.object({ retrievalId: z.uuid() }),
+});

@@ -100,6 +100,16 @@ const schema = z.object({
   /** Format conversions running at once in this process, and how long a request waits for a free one. */
   CONVERSION_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   CONVERSION_QUEUE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+  /**
+   * How archiving and retrieval talk to the store: `aws` (transitions and RestoreObject, watched through
+   * HeadObject's Restore field) or `storage-class` (CopyObject between classes; cold objects stay readable,
+   * so the app refuses them and retrieves by copying back to STANDARD after the tier's delay).
+   */
+  ARCHIVE_PROVIDER: z.enum(["aws", "storage-class"]).default("storage-class"),
+  /** Divides every archive delay (retrieval times, retrieval windows): 3600 makes an hour last a second. */
+  ARCHIVE_TIME_SCALE: z.coerce.number().positive().default(1),
+  /** JSON overriding the retrieval price/time table, e.g. `{"GLACIER":{"standard":{"perGb":0.012}}}` (see lib/archive/pricing.ts). */
+  ARCHIVE_RETRIEVAL_PRICING: z.string().default(""),
   /** Lets webhooks reach loopback and private addresses (local receivers, tests); off in production. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   LOG_SQL: bool.default(false),

@@ -64,6 +64,8 @@ const appEnv: Record<string, string> = {
   NODE_ENV: "production",
   // Test-only fault injection (see lib/env.ts): files named so fail their virus-scan step twice, or always.
   FRAMEVAULT_FAULTS: "fault-twice-:virus-scan:2,fault-always-:virus-scan:always",
+  // Archive delays (retrieval times and windows) run 3600 times faster: a standard Glacier retrieval (3 h) takes 3 s, a day 24 s.
+  ARCHIVE_TIME_SCALE: "3600",
 };
 
 let app: ReturnType<typeof spawn> | undefined;

@@ -33,6 +33,9 @@ export const files = pgTable(
     mediaInfo: jsonb("media_info").$type<MediaInfo>(),
     storageTier: storageTierEnum("storage_tier").notNull().default("standard"),
     legalHold: boolean("legal_hold").notNull().default(false),
+    /** When the archive run moved the file's stored content to its cold class, and by which rule. */
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archiveRuleId: text("archive_rule_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     lastAccessedAt: timestamp("last_accessed_at", { withTimezone: true }),

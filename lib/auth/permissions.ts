@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   /** See background work (processing jobs) and re-run it. */
   "jobs.manage",
   "backup.read",
+  /** Archive policies and lifecycle runs (archive now; retention and reconciliation later). */
+  "lifecycle.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

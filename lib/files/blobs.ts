@@ -3,6 +3,7 @@ import { CopyObjectCommand, DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { blobs, files, fileVersions } from "@/db/schema";
+import { objectIsArchived } from "@/lib/archive/eligibility";
 import { blobObjectKey, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import type { Check } from "./processing";
 import { deleteObjectQuietly, headObjectOrNull } from "./stored-object";
@@ -33,12 +34,19 @@ export async function deduplicateVersion(fileId: string, versionId: string, sha2
       const copied = await copyHashedObject(current.objectKey, key, hashedEtag);
       if (!copied.ok) return copied;
     }
-    const taken = await db.transaction(async (tx): Promise<Check> => {
+    const taken = await db.transaction(async (tx): Promise<Check & { kept?: boolean }> => {
       const [locked] = await tx.select().from(fileVersions).where(eq(fileVersions.id, versionId)).for("update");
       if (!locked) throw new Error(`Version ${versionId} no longer exists.`);
       if (locked.objectKey === key) return { ok: true };
       await tx.insert(blobs).values({ sha256, objectKey: key, size, refCount: 0 }).onConflictDoNothing();
       const [blob] = await tx.select().from(blobs).where(eq(blobs.sha256, sha256)).for("update");
+      // Content an archived file holds is cold: the new upload keeps its own hot copy instead of sharing it
+      // (the archive run takes this same lock before it records a move, see lib/archive/move.ts).
+      if (blob.refCount > 0 && (await objectIsArchived(tx, key))) {
+        await tx.update(fileVersions).set({ checksumSha256: sha256 }).where(eq(fileVersions.id, versionId));
+        await tx.update(files).set({ checksumSha256: sha256, updatedAt: new Date() }).where(and(eq(files.id, fileId), eq(files.currentVersionId, versionId)));
+        return { ok: true, kept: true };
+      }
       if (blob.refCount === 0 && !(await headObjectOrNull(key))) {
         const copied = await copyHashedObject(locked.objectKey, key, hashedEtag);
         if (!copied.ok) return copied;
@@ -49,7 +57,7 @@ export async function deduplicateVersion(fileId: string, versionId: string, sha2
       await tx.update(files).set({ checksumSha256: sha256, updatedAt: new Date() }).where(and(eq(files.id, fileId), eq(files.currentVersionId, versionId)));
       return { ok: true };
     });
-    if (!taken.ok) return taken;
+    if (!taken.ok || taken.kept) return taken;
   }
   // Idempotent: a re-run after a crash between the commit and this delete finishes the job.
   await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: original }));

@@ -1,12 +1,14 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { ZipFile } from "yazl";
 import { getDb } from "@/db/client";
 import { files, fileVersions } from "@/db/schema";
 import { CONTENT_LENGTH_HEADER } from "@/lib/api/internal-headers.mjs";
 import { ApiError, notFound, payloadTooLarge } from "@/lib/api/errors";
+import { noteFileAccess } from "@/lib/archive/access";
+import { isArchivedTier } from "@/lib/archive/classes";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
@@ -38,7 +40,8 @@ export async function openBulkDownload(ctx: ServiceContext, input: BulkDownloadI
   const byId = new Map(rows.map((r) => [r.file.id, r]));
   const entries = input.ids.flatMap((id) => {
     const row = byId.get(id);
-    return row && row.file.status === "ready" ? [row] : [];
+    // Archived files are left out (named as skipped): their content comes back one retrieval at a time.
+    return row && row.file.status === "ready" && !isArchivedTier(row.file.storageTier) ? [row] : [];
   });
   if (entries.length === 0) {
     if (rows.length > 0) throw new ApiError(409, "file_unavailable", "None of these files has passed processing yet; only ready files can be downloaded.");
@@ -100,14 +103,10 @@ type Entry = { file: typeof files.$inferSelect; version: typeof fileVersions.$in
 
 /** One `file.download` per file (whole downloads are never coalesced), all in one transaction, before any byte. */
 async function auditDownloads(ctx: ServiceContext, entries: Entry[]): Promise<void> {
-  const staleBefore = new Date(Date.now() - 60_000);
   await getDb().transaction(async (tx) => {
     for (const { file, version } of entries) {
       await recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details: { version: version.version, status: 200, zip: true } });
     }
-    await tx
-      .update(files)
-      .set({ lastAccessedAt: new Date() })
-      .where(and(inArray(files.id, entries.map((e) => e.file.id)), or(isNull(files.lastAccessedAt), lt(files.lastAccessedAt, staleBefore))));
   });
+  for (const { file } of entries) noteFileAccess(file.id, file.lastAccessedAt);
 }

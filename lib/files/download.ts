@@ -1,11 +1,12 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { files, type FileRow } from "@/db/schema";
+import type { FileRow } from "@/db/schema";
 import { CONTENT_LENGTH_HEADER } from "@/lib/api/internal-headers.mjs";
 import { ApiError } from "@/lib/api/errors";
+import { noteFileAccess } from "@/lib/archive/access";
+import { assertContentAvailable } from "@/lib/archive/gate";
 import { recordAuditEvent, wouldCoalesce, type AuditInput } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
@@ -29,9 +30,6 @@ export interface DownloadRequest {
   followsRedirects: boolean;
 }
 
-/** `lastAccessedAt` is for lifecycle rules measured in days: once a minute is precise enough. */
-const ACCESS_TOUCH_SECONDS = 60;
-
 /**
  * Serves a file version: a redirect to a short-lived presigned storage URL (asked for, or a large file for
  * a browser), or a stream straight from S3 with Range and conditional requests honoured. Either way the
@@ -43,6 +41,7 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
   assertServable(file);
   const version = found.version();
   if (version.id !== file.currentVersionId) assertVersionServable(version);
+  await assertContentAvailable(file);
 
   const etag = `"${version.id}"`;
   const headers = new Headers({
@@ -88,8 +87,7 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
   const body = object.Body as Readable;
   const coalesced = await coalescedCheck;
   try {
-    if (coalesced) await touchAccessed(file);
-    else await audit(ctx, file, details, range !== null);
+    if (!coalesced) await audit(ctx, file, details, range !== null);
   } catch (err) {
     body.destroy();
     throw err;
@@ -110,22 +108,6 @@ function rangeCoalesce(details: { version: number; status: number; redirect?: bo
 // fetches are each recorded.
 async function audit(ctx: ServiceContext, file: FileRow, details: { version: number; status: number; range?: unknown; redirect?: boolean }, isRange = false) {
   const coalesce = isRange ? rangeCoalesce(details) : undefined;
-  await getDb().transaction(async (tx) => {
-    if (accessIsStale(file)) await tx.update(files).set({ lastAccessedAt: new Date() }).where(eq(files.id, file.id));
-    await recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details, coalesce });
-  });
-}
-
-function accessIsStale(file: FileRow): boolean {
-  return !file.lastAccessedAt || Date.now() - file.lastAccessedAt.getTime() > ACCESS_TOUCH_SECONDS * 1000;
-}
-
-/** Conditional, so racing requests write the row once. */
-async function touchAccessed(file: FileRow): Promise<void> {
-  if (!accessIsStale(file)) return;
-  const threshold = new Date(Date.now() - ACCESS_TOUCH_SECONDS * 1000);
-  await getDb()
-    .update(files)
-    .set({ lastAccessedAt: new Date() })
-    .where(and(eq(files.id, file.id), or(isNull(files.lastAccessedAt), lt(files.lastAccessedAt, threshold))));
+  await getDb().transaction((tx) => recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details, coalesce }));
+  noteFileAccess(file.id, file.lastAccessedAt);
 }

@@ -1,4 +1,5 @@
 import type { FileRow, FileVariant, FileVersionRow } from "@/db/schema";
+import { TIER_CLASS } from "@/lib/archive/classes";
 import { env } from "@/lib/env";
 
 /** Public links point at the app's authorised endpoints (at APP_URL); the bucket itself stays private. */
@@ -36,6 +37,8 @@ export function toFileSummary(row: FileRow) {
     eventId: row.eventId,
     capturedAt: row.capturedAt?.toISOString() ?? null,
     thumbnailUrl: thumbnailUrl(row),
+    storageClass: TIER_CLASS[row.storageTier],
+    archivedAt: row.archivedAt?.toISOString() ?? null,
   };
 }
 
@@ -64,6 +67,7 @@ export function toFileDetail(row: FileRow, versions: FileVersionRow[], variants:
     metadata: row.metadata,
     checksum: row.checksumSha256,
     storageTier: row.storageTier,
+    archiveRule: row.archiveRuleId,
     lastAccessedAt: row.lastAccessedAt?.toISOString() ?? null,
     versions: versions.map((v) => ({
       version: String(v.version),

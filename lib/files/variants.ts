@@ -4,6 +4,8 @@ import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s
 import { getDb } from "@/db/client";
 import { CONTENT_LENGTH_HEADER } from "@/lib/api/internal-headers.mjs";
 import { ApiError, notFound } from "@/lib/api/errors";
+import { noteFileAccess } from "@/lib/archive/access";
+import { assertContentAvailable } from "@/lib/archive/gate";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import type { ImageOutputFormat } from "@/lib/processing/image";
@@ -38,6 +40,8 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   assertServable(file);
   const version = found.version();
   if (version.id !== file.currentVersionId) assertVersionServable(version);
+  // A conversion is the content in another form: archived content is converted only while retrieved.
+  if (req.format) await assertContentAvailable(file);
   const { name, cache } = req.variant
     ? { name: req.variant, cache: "hit" as const }
     : await ensureConversion(ctx, { version, format: req.format!, quality: req.quality });
@@ -74,6 +78,8 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
         throw err;
       });
   }
+  // Previews, posters and conversions are reads of the file (archive rules count unread days); the grid's thumbnails are not.
+  if (name !== "thumbnail") noteFileAccess(file.id, file.lastAccessedAt);
   headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? variant.size));
   return streamedResponse(body, 200, headers);
 }

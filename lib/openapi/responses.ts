@@ -15,6 +15,8 @@ export const fileSummary = z
     ownerId: z.uuid(), cameraId: nullableString, siteId: nullableString, eventId: nullableString.meta({ description: "The counting event the file documents." }),
     capturedAt: isoDate.nullable(),
     thumbnailUrl: z.url().nullable().meta({ description: "WebP thumbnail (about 320 px) once processing made one." }),
+    storageClass: z.enum(["STANDARD", "STANDARD_IA", "GLACIER", "DEEP_ARCHIVE"]).meta({ description: "Where the original's content is; GLACIER and DEEP_ARCHIVE download only while retrieved (409 file_archived otherwise)." }),
+    archivedAt: isoDate.nullable(),
   });
 
 const mediaInfo = z
@@ -43,7 +45,8 @@ export const fileList = z
 
 export const fileDetail = fileSummary
   .extend({
-    metadata: z.record(z.string(), z.unknown()), checksum: nullableString, storageTier: z.string(), lastAccessedAt: isoDate.nullable(),
+    metadata: z.record(z.string(), z.unknown()), checksum: nullableString, storageTier: z.string(), archiveRule: nullableString.meta({ description: "The archive rule that moved it." }),
+    lastAccessedAt: isoDate.nullable().meta({ description: "Last download, preview or conversion (recorded at most once an hour)." }),
     media: mediaInfo.nullable(),
     variants: z.array(z.object({
       name: z.enum(["thumbnail", "preview", "poster"]), url: z.url(), contentType: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable(), size: z.number().int(),
@@ -150,3 +153,26 @@ export const jobList = z.object({
   counts: z.object({ queued: z.number().int(), running: z.number().int(), succeeded: z.number().int(), failed: z.number().int() }),
   jobs: z.array(job.extend({ filename: z.string(), fileStatus: z.string(), statusReason: nullableString })),
 });
+
+export const archivePolicy = z.object({
+  id: z.string(), name: z.string(), enabled: z.boolean(), minAgeDays: z.number().int().nullable(), minUnreadDays: z.number().int().nullable(),
+  minSizeBytes: z.number().int().nullable(), destination: z.enum(["GLACIER", "DEEP_ARCHIVE"]), updatedAt: isoDate,
+});
+export const archivePolicyList = z.object({ policies: z.array(archivePolicy) });
+
+export const lifecycleRun = z.object({
+  id: z.uuid(), kind: z.enum(["archive", "retention", "reconcile"]), status: z.enum(["queued", "running", "succeeded", "failed"]),
+  trigger: z.string().meta({ description: "schedule, or the id of who pressed run now" }), asOf: isoDate.nullable(),
+  counts: z.record(z.string(), z.unknown()).meta({ description: "archive: examined, moved, movedBytes, byClass, byRule, objectsCopied, objectsAlreadyInClass, skippedShared, skippedChanged, failed, errors" }),
+  error: nullableString, createdAt: isoDate, startedAt: isoDate.nullable(), finishedAt: isoDate.nullable(),
+});
+export const lifecycleRunList = z.object({ runs: z.array(lifecycleRun) });
+export const lifecycleRunAccepted = z.object({ runId: z.uuid(), kind: z.enum(["archive", "retention", "reconcile"]), status: z.string() });
+
+export const retrieval = z.object({
+  retrievalId: z.uuid(), fileId: z.uuid(), filename: nullableString, storageClass: z.enum(["GLACIER", "DEEP_ARCHIVE"]),
+  tier: z.enum(["expedited", "standard", "bulk"]), days: z.number().int(), status: z.enum(["pending", "ready", "expired", "failed"]),
+  bytes: z.number().int(), estimatedCost: z.number().meta({ description: "Dollars: per-GB price plus the per-request fee" }),
+  estimatedReadyAt: isoDate, readyAt: isoDate.nullable(), expiresAt: isoDate.nullable(), error: nullableString, createdAt: isoDate,
+});
+export const retrievalList = z.object({ retrievals: z.array(retrieval) });

@@ -2,13 +2,14 @@ import { z } from "zod";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
+import { archivePoliciesSchema, createLifecycleRunSchema, createRetrievalSchema, listLifecycleRunsQuerySchema, listRetrievalsQuerySchema } from "@/lib/archive/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
 import * as r from "./responses";
 
 export interface RouteDoc {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   summary: string;
   tag: string;
@@ -57,7 +58,7 @@ export const API_ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/trash", tag: "Trash", summary: "Trashed files, most recently deleted first (admins: every owner's, ownerId to narrow), with deletedAt and purgeAt; keyset-paged by cursor", permission: "files.read", query: listTrashQuerySchema,
     responses: { 200: { description: "A page of the trash", schema: r.trashList } } },
   { method: "get", path: "/api/v1/files/{id}/download", tag: "Files", summary: "Download (Range, If-None-Match, version; variant=thumbnail|preview|poster; format=webp|avif|jpeg|png with quality, converted once and cached; redirect=true for a 302 to a short-lived presigned S3 URL, the default for large files when a browser navigates, redirect=false to always stream)", permission: "files.read", query: downloadQuerySchema,
-    responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 302: { description: "Redirect (Location) to a presigned S3 GET with the same Content-Disposition and Content-Type; expires after DOWNLOAD_REDIRECT_EXPIRES_SECONDS" }, 304: { description: "Not modified" }, 404: { description: "No such file, version or variant" }, 409: { description: "Quarantined or rejected; or not ready for conversion" }, 416: { description: "Range not satisfiable" } } },
+    responses: { 200: { description: "The bytes", binary: "*/*" }, 206: { description: "A byte range", binary: "*/*" }, 302: { description: "Redirect (Location) to a presigned S3 GET with the same Content-Disposition and Content-Type; expires after DOWNLOAD_REDIRECT_EXPIRES_SECONDS" }, 304: { description: "Not modified" }, 404: { description: "No such file, version or variant" }, 409: { description: "Quarantined or rejected; not ready for conversion; or archived (file_archived: retrieve it first)" }, 416: { description: "Range not satisfiable" } } },
   { method: "post", path: "/api/v1/files/bulk", tag: "Files", summary: "One action over up to 500 files: tag or untag (tags), category, delete (to the trash) or restore (files.delete for these two). Each file is changed and audited on its own; one failure undoes nothing else. Another owner's id is not_found", permission: "files.write", body: bulkActionSchema,
     responses: { 200: { description: "One result per id", schema: r.bulkResult }, 403: { description: "The action needs files.write (tag, untag, category) or files.delete (delete, restore)" } } },
   { method: "post", path: "/api/v1/files/bulk-download", tag: "Files", summary: "The named files (up to 500, at most BULK_DOWNLOAD_MAX_BYTES together) as one ZIP streamed from storage; only files the caller may read and that are ready. X-Framevault-Zip-Entries counts the entries, X-Framevault-Skipped names ids left out (missing, not yours or not ready)", permission: "files.read", body: bulkDownloadSchema,
@@ -98,4 +99,20 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "Jobs, newest first", schema: r.jobList } } },
   { method: "post", path: "/api/v1/jobs/{id}/retry", tag: "Jobs", summary: "Queue a job again and re-send its workflow event", permission: "jobs.manage",
     responses: { 200: { description: "The re-queued job", schema: r.job }, 404: { description: "No such job" } } },
+  { method: "get", path: "/api/v1/lifecycle/policies", tag: "Archive", summary: "The archive rules in order (the coldest matching destination wins, then the rule listed first)", permission: "lifecycle.manage",
+    responses: { 200: { description: "The rules", schema: r.archivePolicyList } } },
+  { method: "put", path: "/api/v1/lifecycle/policies", tag: "Archive", summary: "Replace every archive rule (each needs a condition; ids unique); audited as lifecycle.policies.update with before and after", permission: "lifecycle.manage", body: archivePoliciesSchema,
+    responses: { 200: { description: "The rules as saved", schema: r.archivePolicyList } } },
+  { method: "get", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Recent lifecycle runs, newest first", permission: "lifecycle.manage", query: listLifecycleRunsQuerySchema,
+    responses: { 200: { description: "The runs", schema: r.lifecycleRunList } } },
+  { method: "post", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Run now: kind archive (retention and reconcile answer 422 run_kind_unavailable until they exist)", permission: "lifecycle.manage", body: createLifecycleRunSchema,
+    responses: { 202: { description: "Queued; follow it with GET /api/v1/lifecycle/runs/{id}", schema: r.lifecycleRunAccepted }, 422: { description: "That kind of run is not available yet" } } },
+  { method: "get", path: "/api/v1/lifecycle/runs/{id}", tag: "Archive", summary: "A run's status and counts", permission: "lifecycle.manage",
+    responses: { 200: { description: "The run", schema: r.lifecycleRun }, 404: { description: "No such run" } } },
+  { method: "post", path: "/api/v1/files/{id}/retrievals", tag: "Archive", summary: "Ask for an archived file back: the tier's (scaled) delay, then downloadable for `days` days, then archived again", permission: "files.read", body: createRetrievalSchema,
+    responses: { 202: { description: "Requested, with the estimate", schema: r.retrieval }, 404: { description: "No such file, or not yours" }, 409: { description: "Not archived, or a retrieval is already pending or ready" }, 422: { description: "The class has no such tier, or the file is above the tier's limit" } } },
+  { method: "get", path: "/api/v1/retrievals", tag: "Archive", summary: "Retrievals of the caller's files (admins: everyone's), newest first", permission: "files.read", query: listRetrievalsQuerySchema,
+    responses: { 200: { description: "The retrievals", schema: r.retrievalList } } },
+  { method: "get", path: "/api/v1/retrievals/{id}", tag: "Archive", summary: "One retrieval and its status", permission: "files.read",
+    responses: { 200: { description: "The retrieval", schema: r.retrieval }, 404: { description: "No such retrieval, or not yours" } } },
 ];

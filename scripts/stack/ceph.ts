@@ -48,7 +48,8 @@ export function cephAvailable(): boolean {
 }
 
 const UID = "local";
-const EXTRA_STORAGE_CLASSES = ["STANDARD_IA", "GLACIER"];
+// GLACIER and DEEP_ARCHIVE are the archive tiers (lib/archive); the app moves objects into them with CopyObject.
+const EXTRA_STORAGE_CLASSES = ["STANDARD_IA", "GLACIER", "DEEP_ARCHIVE"];
 // Created up front: radosgw creates missing pools itself, but the first bucket and object then stall ~2 s each.
 const POOLS = [
   ".rgw.root",
@@ -81,6 +82,8 @@ interface State {
   rgwPort: number;
   accessKeyId: string;
   secretSha256: string;
+  /** The classes this cluster has; a cluster made before one was added gets it at its next start. */
+  storageClasses?: string[];
 }
 
 export async function startCephRgw(opts: CephOptions): Promise<LocalS3> {
@@ -213,13 +216,20 @@ export async function startCephRgw(opts: CephOptions): Promise<LocalS3> {
       // First: radosgw-admin's metadata writes notify those watchers too, and would stall as well.
       await blocklistStaleWatchers(rados, ceph);
       step("stale watchers blocklisted");
+      const known = state.storageClasses ?? ["STANDARD_IA", "GLACIER"];
+      for (const sc of EXTRA_STORAGE_CLASSES.filter((c) => !known.includes(c))) {
+        await ceph("osd", "pool", "create", dataPool(sc), "8", "8");
+        await rgwAdmin("zonegroup", "placement", "add", "--rgw-zonegroup=default", "--placement-id=default-placement", `--storage-class=${sc}`);
+        await rgwAdmin("zone", "placement", "add", "--rgw-zone=default", "--placement-id=default-placement", `--storage-class=${sc}`, `--data-pool=${dataPool(sc)}`);
+        step(`storage class ${sc} added`);
+      }
       if (state.accessKeyId !== opts.accessKeyId || state.secretSha256 !== secretSha256) {
         step("credentials changed, replacing the S3 key");
         if (state.accessKeyId !== opts.accessKeyId) await rgwAdmin("key", "rm", `--uid=${UID}`, `--access-key=${state.accessKeyId}`).catch(() => "");
         await rgwAdmin("key", "create", `--uid=${UID}`, "--key-type=s3", `--access-key=${opts.accessKeyId}`, `--secret=${opts.secretAccessKey}`);
       }
     }
-    state = { fsid, osdId, monPort, rgwPort, accessKeyId: opts.accessKeyId, secretSha256 };
+    state = { fsid, osdId, monPort, rgwPort, accessKeyId: opts.accessKeyId, secretSha256, storageClasses: EXTRA_STORAGE_CLASSES };
     writeState(f.state, state);
 
     daemon("rgw", "radosgw", ["-n", "client.rgw"]);

@@ -172,8 +172,8 @@ function commonChecks(
     expect(put.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
   });
 
-  it("accepts StorageClass GLACIER and STANDARD_IA", async () => {
-    for (const StorageClass of ["GLACIER", "STANDARD_IA"] as const) {
+  it("accepts StorageClass GLACIER, DEEP_ARCHIVE and STANDARD_IA", async () => {
+    for (const StorageClass of ["GLACIER", "DEEP_ARCHIVE", "STANDARD_IA"] as const) {
       const Key = `class-${StorageClass}`;
       await c().send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: StorageClass, StorageClass }));
       expect((await c().send(new HeadObjectCommand({ Bucket: BUCKET, Key }))).StorageClass).toBe(StorageClass);
