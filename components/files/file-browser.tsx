@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { apiFetch } from "@/components/ui/api";
 import { Alert, EmptyState } from "@/components/ui/feedback";
+import { TierBadge } from "@/components/archive/tier-badge";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatBytes } from "@/lib/format";
 import { BulkBar } from "./bulk-bar";
@@ -186,6 +187,7 @@ export function FileBrowser() {
                     <span className="media-meta">
                       <span>{formatBytes(f.size)} · {new Date((byCapture && f.capturedAt) || f.uploadedAt).toLocaleDateString()}</span>
                       {trashed ? <span className="badge" data-status="trashed">In trash</span> : <StatusBadge status={f.status} />}
+                      <TierBadge storageClass={f.storageClass} />
                     </span>
                     {f.tags.length > 0 && (
                       <span className="media-tags" data-testid="file-tags">

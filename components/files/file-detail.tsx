@@ -6,6 +6,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiFetch, ApiRequestError } from "@/components/ui/api";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
+import { RetrievePanel } from "@/components/archive/retrieve-panel";
+import { TierBadge } from "@/components/archive/tier-badge";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatBytes } from "@/lib/format";
 import { FileEditForm } from "./file-edit-form";
@@ -37,6 +39,11 @@ function Viewer({ file }: { file: FileDetail }) {
   }
   if (file.mimeType.startsWith("video/")) {
     const poster = variant("poster");
+    // An archived clip's original is not served until retrieved: its poster frame stays hot.
+    if (file.storageClass !== "STANDARD" && poster) {
+      // eslint-disable-next-line @next/next/no-img-element -- authorised API bytes
+      return <div className="viewer"><img src={localPath(poster.url)} alt={`${file.filename} (archived)`} data-testid="image-viewer" /></div>;
+    }
     return <div className="viewer"><video src={original} poster={poster ? localPath(poster.url) : undefined} controls preload="metadata" data-testid="video-player" /></div>;
   }
   return <div className="viewer" style={{ color: "#fff" }}><p>No preview for {file.mimeType}.</p></div>;
@@ -100,6 +107,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
   const file = query.data;
   // Only files that passed processing are served (the API refuses the rest with a 409).
   const servable = file.status === "ready";
+  const archived = file.storageClass !== "STANDARD";
   return (
     <div className="stack">
       <div className="page-header">
@@ -109,7 +117,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
         </div>
         <div className="row">
           {canWrite && !editing && <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="edit-file">Edit</button>}
-          {servable && <a className="btn btn-primary" href={`/api/v1/files/${file.fileId}/download`} download data-testid="download">Download</a>}
+          {servable && !archived && <a className="btn btn-primary" href={`/api/v1/files/${file.fileId}/download`} download data-testid="download">Download</a>}
           {!confirming ? (
             <button className="btn btn-danger" onClick={() => setConfirming(true)}>Delete</button>
           ) : (
@@ -125,6 +133,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
       </div>
       {remove.isError && <Alert>Could not delete: {remove.error.message}</Alert>}
       {file.statusReason && <Alert kind={file.status === "ready" ? "info" : "error"}>{file.statusReason}</Alert>}
+      {archived && <RetrievePanel fileId={file.fileId} storageClass={file.storageClass} archivedAt={file.archivedAt} rule={file.archiveRule} />}
       <div className="detail">
         <Viewer file={file} />
         <div className="stack">
@@ -133,6 +142,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
             {editing ? <FileEditForm file={file} onDone={() => setEditing(false)} /> : (
             <dl className="dl">
               <dt>Status</dt><dd><StatusBadge status={file.status} /></dd>
+              <dt>Storage</dt><dd data-testid="storage-class">{archived ? <TierBadge storageClass={file.storageClass} /> : "Standard"}</dd>
               <dt>Type</dt><dd>{file.mimeType}</dd>
               <dt>Size</dt><dd>{formatBytes(file.size)} <span className="muted">({file.size.toLocaleString()} bytes)</span></dd>
               <dt>Category</dt><dd>{file.category}</dd>

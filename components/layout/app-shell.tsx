@@ -17,10 +17,12 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(can("files.read") ? [{ href: "/files", label: "Files" }] : []),
     ...(can("files.write") ? [{ href: "/upload", label: "Upload" }] : []),
     ...(can("files.delete") ? [{ href: "/trash", label: "Trash" }] : []),
+    ...(can("files.read") ? [{ href: "/retrievals", label: "Retrievals" }] : []),
     ...(can("audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
     ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
     ...(can("jobs.manage") ? [{ href: "/admin/jobs", label: "Jobs" }] : []),
+    ...(can("lifecycle.manage") ? [{ href: "/admin/archive", label: "Archive" }] : []),
     ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     { href: "/docs/api", label: "API docs" },
   ];

@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { files } from "@/db/schema";
 import { logger } from "@/lib/log";
 
 /** Archive rules count unread days: one write per file per hour is more than precise enough. */
@@ -41,8 +42,8 @@ export async function flushFileAccesses(): Promise<void> {
   for (const [id, at] of buffer.noted) if (at < cutoff) buffer.noted.delete(id);
   if (ids.length === 0) return;
   await getDb()
-    .execute(sql`
-      update files set last_accessed_at = now()
-      where id = any(${ids}::uuid[]) and (last_accessed_at is null or last_accessed_at < now() - interval '1 hour')`)
+    .update(files)
+    .set({ lastAccessedAt: sql`now()` })
+    .where(and(inArray(files.id, ids), or(isNull(files.lastAccessedAt), lt(files.lastAccessedAt, sql`now() - interval '1 hour'`))))
     .catch((err) => logger.warn({ err, files: ids.length }, "recording file accesses failed"));
 }

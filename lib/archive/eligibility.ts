@@ -1,7 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
-import type { ArchiveClass } from "@/db/schema";
+import { fileVersions, type ArchiveClass } from "@/db/schema";
 
 export interface ArchiveCandidate {
   id: string;
@@ -17,7 +17,7 @@ export interface ArchiveCandidate {
  * Files under legal hold and files with a retrieval pending or ready are left alone. "Unread" counts from
  * the last access, or from the upload for a file never read.
  */
-export async function selectArchiveCandidates(db: Database | Tx, input: { asOf: Date; after: string | null; limit: number; fileIds?: string[] }): Promise<ArchiveCandidate[]> {
+export async function selectArchiveCandidates(db: Database | Tx, input: { asOf: Date; after: string | null; limit: number }): Promise<ArchiveCandidate[]> {
   const asOf = input.asOf.toISOString();
   const rows = await db.execute(sql`
     select f.id, f.storage_tier, f.size, r.id as rule_id, r.destination
@@ -33,7 +33,6 @@ export async function selectArchiveCandidates(db: Database | Tx, input: { asOf: 
     ) r
     where f.deleted_at is null and f.status = 'ready' and not f.legal_hold
       ${input.after ? sql`and f.id > ${input.after}::uuid` : sql``}
-      ${input.fileIds ? sql`and f.id = any(${input.fileIds}::uuid[])` : sql``}
       and (case r.destination when 'DEEP_ARCHIVE' then 2 else 1 end) > (case f.storage_tier when 'deep_archive' then 2 when 'archive' then 1 else 0 end)
       and not exists (select 1 from retrievals rt where rt.file_id = f.id and rt.status in ('pending', 'ready'))
     order by f.id
@@ -49,14 +48,18 @@ export async function selectArchiveCandidates(db: Database | Tx, input: { asOf: 
 
 /** The distinct objects a file's versions hold (its originals; variants are not listed here and stay hot). */
 export async function fileObjectKeys(db: Database | Tx, fileId: string): Promise<string[]> {
-  const rows = await db.execute(sql`select distinct object_key from file_versions where file_id = ${fileId} order by object_key`);
-  return rows.map((r) => r.object_key as string);
+  const rows = await db.selectDistinct({ key: fileVersions.objectKey }).from(fileVersions).where(eq(fileVersions.fileId, fileId)).orderBy(asc(fileVersions.objectKey));
+  return rows.map((r) => r.key);
 }
 
 /** Whether a version of any other file points at one of these objects (deduplicated content). */
 export async function sharedWithOtherFiles(db: Database | Tx, fileId: string, keys: string[]): Promise<boolean> {
   if (keys.length === 0) return false;
-  const rows = await db.execute(sql`select 1 from file_versions where object_key = any(${keys}::text[]) and file_id <> ${fileId} limit 1`);
+  const rows = await db
+    .select({ fileId: fileVersions.fileId })
+    .from(fileVersions)
+    .where(and(inArray(fileVersions.objectKey, keys), ne(fileVersions.fileId, fileId)))
+    .limit(1);
   return rows.length > 0;
 }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "@/db/schema";
+import { DEFAULT_ARCHIVE_POLICIES } from "@/lib/archive/defaults";
 import { actorHas, type Actor } from "@/lib/auth/actor";
 import { API_ROUTES, type RouteDoc } from "@/lib/openapi/routes";
 import { adminSignIn, anonymous, apiUpload, newUser, sessionFromCookie, type Session } from "@/scripts/testing/client";
-import { waitUntilProcessed } from "@/scripts/testing/backends";
+import { ownerSql, waitUntilProcessed } from "@/scripts/testing/backends";
 import { makeJpeg } from "@/scripts/testing/fixtures";
 
 // Every /api/v1 operation x every kind of caller x own/other's resource, each with the status the
@@ -18,7 +19,7 @@ interface Caller {
   actor: Actor | null;
 }
 
-const OWNED: Record<string, "file" | "apiKey" | "user" | "event" | undefined> = {
+const OWNED: Record<string, "file" | "apiKey" | "user" | "event" | "retrieval" | undefined> = {
   "/api/v1/files/{id}": "file",
   "/api/v1/files/{id}/download": "file",
   "/api/v1/files/{id}/audit-events": "file",
@@ -30,7 +31,17 @@ const OWNED: Record<string, "file" | "apiKey" | "user" | "event" | undefined> = 
   "/api/v1/api-keys/{id}": "apiKey",
   "/api/v1/users/{id}": "user",
   "/api/v1/events/{eventId}": "event",
+  // Asked for on an archived file (the case archives it first, in the database).
+  "/api/v1/files/{id}/retrievals": "file",
+  "/api/v1/retrievals/{id}": "retrieval",
 };
+
+/** Marks a file archived, as the archive run would record it, so retrieval routes accept it. */
+async function markArchived(fileId: string) {
+  await ownerSql()`update files set storage_tier = 'archive', archived_at = now(), archive_rule_id = 'matrix' where id = ${fileId}`;
+}
+
+let sharedRunId: string | undefined;
 
 function keySession(secret: string): Session {
   const base = sessionFromCookie("");
@@ -106,6 +117,23 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
     }
     return sharedEvents.get(owner.id)!;
   }
+  if (kind === "retrieval") {
+    // A retrieval of an archived file of the owner's, asked for by an admin (accounts without files own none).
+    const fileId = await uploadFor(owner);
+    if (!fileId) return randomUUID();
+    await markArchived(fileId);
+    const admin = await adminSignIn();
+    const created = await admin.json(`/api/v1/files/${fileId}/retrievals`, { method: "POST", body: { tier: "bulk", days: 1 } });
+    expect(created.status).toBe(202);
+    return created.body.retrievalId;
+  }
+  if (kind === "run") {
+    if (!sharedRunId) {
+      const admin = await adminSignIn();
+      sharedRunId = (await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind: "archive" } })).body.runId;
+    }
+    return sharedRunId!;
+  }
   if (kind === "user") return owner.id;
   if (kind === "apiKey") {
     const admin = await adminSignIn();
@@ -130,6 +158,7 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
 
 async function requestFor(route: RouteDoc, caller: Caller, id: string) {
   // {n}: the first version, which every file has.
+  if (route.path === "/api/v1/files/{id}/retrievals" && id) await markArchived(id);
   const path = route.path.replace("{id}", id).replace("{eventId}", id).replace("{n}", "1");
   if (route.form) {
     const form = new FormData();
@@ -148,6 +177,10 @@ async function requestFor(route: RouteDoc, caller: Caller, id: string) {
     // Another owner's id (or none at all) is a per-id not_found inside a 200.
     "post /api/v1/files/bulk": { action: "tag", ids: [randomUUID()], tags: ["matrix"] },
     "post /api/v1/files/bulk-download": { ids: [id] },
+    "post /api/v1/files/{id}/retrievals": { tier: "bulk", days: 1 },
+    // The seeded rules, so the matrix leaves the policies as they were.
+    "put /api/v1/lifecycle/policies": { policies: DEFAULT_ARCHIVE_POLICIES },
+    "post /api/v1/lifecycle/runs": { kind: "archive" },
   };
   const body = bodies[`${route.method} ${route.path}`];
   const res = await caller.session.fetch(path, {
@@ -162,7 +195,7 @@ function expectedStatus(route: RouteDoc, caller: Caller, variant: "own" | "other
   if (!caller.actor) return 401;
   if (!actorHas(caller.actor, route.permission as never)) return 403;
   const kind = OWNED[route.path];
-  if (variant === "other" && (kind === "file" || kind === "event") && !actorHas(caller.actor, "files.manage_all")) return 404;
+  if (variant === "other" && (kind === "file" || kind === "event" || kind === "retrieval") && !actorHas(caller.actor, "files.manage_all")) return 404;
   if (variant === "other" && kind === "apiKey" && !actorHas(caller.actor, "api_keys.manage_all")) return 404;
   return Number(Object.keys(route.responses).find((s) => s.startsWith("2")));
 }
@@ -172,7 +205,7 @@ describe("authorisation matrix", () => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of API_ROUTES) {
-      const kind = OWNED[route.path] ?? (route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.includes("{id}") ? "webhook" : undefined);
+      const kind = OWNED[route.path] ?? (route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.includes("{id}") ? "webhook" : undefined);
       const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
       for (const caller of callers) {
         for (const variant of variants) {
