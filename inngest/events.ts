@@ -56,3 +56,12 @@ export const archiveRunRequested = eventType("lifecycle/archive.requested", {
 export const retrievalRequested = eventType("archive/retrieval.requested", {
   schema: z.object({ retrievalId: z.uuid() }),
 });
+
+/**
+ * A file's original stopped being downloadable: the archive run moved it to a cold class (`policy`), or a
+ * retrieval's window ended (`retrieval_expired`). Thumbnails and previews are unaffected. Anything that
+ * caches originals (a CDN) invalidates on it.
+ */
+export const fileArchived = eventType("file/archived", {
+  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid(), storageClass: z.enum(["GLACIER", "DEEP_ARCHIVE"]), reason: z.enum(["policy", "retrieval_expired"]) }),
+});

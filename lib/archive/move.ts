@@ -10,7 +10,7 @@ import { CLASS_RANK, CLASS_TIER, TIER_CLASS, TIER_RANK } from "./classes";
 import { fileObjectKeys, sharedWithOtherFiles, type ArchiveCandidate } from "./eligibility";
 
 export type MoveOutcome =
-  | { result: "moved"; copied: number; already: number }
+  | { result: "moved"; copied: number; already: number; ownerId: string }
   | { result: "skipped"; reason: "shared" | "changed" | "already" | "cold_on_aws" };
 
 /**
@@ -55,7 +55,7 @@ export async function archiveFile(ctx: ServiceContext, candidate: ArchiveCandida
         details: { storageClass: candidate.destination, from: row.storageTier, rule: candidate.ruleId, runId, objects: keys.length, copied, size: row.size },
       },
     );
-    return "recorded" as const;
+    return { ownerId: row.ownerId };
   });
   if (committed === "undo") {
     // The file changed under the move (trashed, held, given a sharer): its content goes back where it was.
@@ -64,5 +64,5 @@ export async function archiveFile(ctx: ServiceContext, candidate: ArchiveCandida
   }
   // Another run recorded it first (two runs at once): this one moved nothing new.
   if (committed === "already") return { result: "skipped", reason: "already" };
-  return { result: "moved", copied, already: keys.length - copied };
+  return { result: "moved", copied, already: keys.length - copied, ownerId: committed.ownerId };
 }

@@ -10,7 +10,7 @@ import { env } from "@/lib/env";
 import { fileAccessConditions } from "@/lib/files/access";
 import { lockVisibleFile } from "@/lib/files/lookup";
 import { inngest } from "@/inngest/client";
-import { retrievalRequested } from "@/inngest/events";
+import { fileArchived, retrievalRequested } from "@/inngest/events";
 import { archiveStore } from "./active-store";
 import { isArchivedTier, TIER_CLASS } from "./classes";
 import { fileObjectKeys } from "./eligibility";
@@ -156,7 +156,7 @@ export async function expireRetrieval(retrievalId: string): Promise<{ expired: b
   const store = archiveStore();
   // Objects first: until the row says expired, downloads are still allowed and must find their bytes.
   for (const key of await fileObjectKeys(getDb(), row.fileId)) await store.returnToArchive(key, row.storageClass);
-  return getDb().transaction(async (tx) => {
+  const expired = await getDb().transaction(async (tx) => {
     const updated = await tx
       .update(retrievals)
       .set({ status: "expired", updatedAt: new Date() })
@@ -167,6 +167,10 @@ export async function expireRetrieval(retrievalId: string): Promise<{ expired: b
     }
     return { expired: updated.length > 0 };
   });
+  if (expired.expired) {
+    await inngest.send({ ...fileArchived.create({ fileId: row.fileId, ownerId: row.ownerId, storageClass: row.storageClass, reason: "retrieval_expired" }), id: `file-archived-${row.id}` });
+  }
+  return expired;
 }
 
 /** Backstop for a workflow engine that lost its sleeps (a restart): finishes whatever is overdue. */

@@ -7,8 +7,8 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { actorId, type ServiceContext } from "@/lib/auth/actor";
 import { inngest } from "@/inngest/client";
-import { archiveRunRequested } from "@/inngest/events";
-import { selectArchiveCandidates } from "./eligibility";
+import { archiveRunRequested, fileArchived } from "@/inngest/events";
+import { selectArchiveCandidates, type ArchiveCandidate } from "./eligibility";
 import { archiveFile } from "./move";
 import type { createLifecycleRunSchema, listLifecycleRunsQuerySchema } from "./schemas";
 
@@ -101,6 +101,7 @@ export async function archiveBatch(input: { runId: string; asOf: string; after: 
   const candidates = await selectArchiveCandidates(getDb(), { asOf: new Date(input.asOf), after: input.after, limit: input.limit ?? ARCHIVE_BATCH_SIZE });
   const totals: ArchiveCounts = structuredClone(input.totals);
   totals.examined += candidates.length;
+  const archived: { fileId: string; ownerId: string; storageClass: ArchiveCandidate["destination"] }[] = [];
   let next = 0;
   const worker = async () => {
     while (next < candidates.length) {
@@ -114,6 +115,7 @@ export async function archiveBatch(input: { runId: string; asOf: string; after: 
           totals.byRule[candidate.ruleId] = (totals.byRule[candidate.ruleId] ?? 0) + 1;
           totals.objectsCopied += outcome.copied;
           totals.objectsAlreadyInClass += outcome.already;
+          archived.push({ fileId: candidate.id, ownerId: outcome.ownerId, storageClass: candidate.destination });
         } else if (outcome.reason === "shared") totals.skippedShared++;
         else totals.skippedChanged++;
       } catch (err) {
@@ -124,6 +126,10 @@ export async function archiveBatch(input: { runId: string; asOf: string; after: 
   };
   await Promise.all(Array.from({ length: ARCHIVE_MAX_CONCURRENT_MOVES }, worker));
   await getDb().update(lifecycleRuns).set({ counts: totals as never }).where(eq(lifecycleRuns.id, input.runId));
+  // One event per moved file, ids per run so a retried step's resend is dropped: the hook for caches of originals (CDN).
+  if (archived.length) {
+    await inngest.send(archived.map((a) => ({ ...fileArchived.create({ ...a, reason: "policy" }), id: `file-archived-${input.runId}-${a.fileId}` })));
+  }
   const last = candidates.at(-1)?.id ?? input.after;
   return { totals, after: last, more: candidates.length === (input.limit ?? ARCHIVE_BATCH_SIZE) };
 }

@@ -154,7 +154,7 @@ describe("the archive run, downloads and retrievals", () => {
       }
     }
     // Thumbnails and previews stay hot, so the grid never breaks.
-    const [variant] = await testSql()`select object_key from file_variants v join file_versions fv on fv.id = v.version_id where fv.file_id = ${f.oldUnread} and v.name = 'thumbnail'`;
+    const [variant] = await testSql()`select v.object_key from file_variants v join file_versions fv on fv.id = v.version_id where fv.file_id = ${f.oldUnread} and v.name = 'thumbnail'`;
     expect(await storageClass(variant.object_key as string)).toBe("STANDARD");
     expect((await alice.session.fetch(`/api/v1/files/${f.oldUnread}/download?variant=thumbnail`)).status).toBe(200);
 
