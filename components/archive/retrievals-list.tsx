@@ -55,26 +55,24 @@ export function RetrievalsList() {
       ) : query.data.retrievals.length === 0 ? (
         <EmptyState title="No retrievals">Files the archive run moved to Glacier or Deep Archive can be retrieved from their page.</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Retrievals, newest first</caption>
-            <thead><tr><th>File</th><th>Status</th><th>From</th><th>Tier</th><th>Size</th><th>Estimated cost</th><th>When</th><th /></tr></thead>
-            <tbody>
-              {query.data.retrievals.map((r) => (
-                <tr key={r.retrievalId} data-testid="retrieval-row" data-status={r.status}>
-                  <td><Link href={`/files/${r.fileId}`}>{r.filename ?? r.fileId}</Link></td>
-                  <td><RetrievalStatus status={r.status} /></td>
-                  <td>{CLASS_LABELS[r.storageClass] ?? r.storageClass}</td>
-                  <td>{r.tier} · {r.days} {r.days === 1 ? "day" : "days"}</td>
-                  <td>{formatBytes(r.bytes)}</td>
-                  <td>{formatCost(r.estimatedCost)}</td>
-                  <td className="muted">{when(r)}</td>
-                  <td>{r.status === "ready" && <a className="btn btn-sm btn-primary" href={`/api/v1/files/${r.fileId}/download`} download>Download</a>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // Cards rather than a table: every fact and the download stay in view on a phone too.
+        <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Retrievals, newest first">
+          {query.data.retrievals.map((r) => (
+            <li key={r.retrievalId} className="card" data-testid="retrieval-row" data-status={r.status}>
+              <div className="row" style={{ justifyContent: "space-between" }}>
+                <span className="row" style={{ minWidth: 0 }}>
+                  <Link href={`/files/${r.fileId}`} style={{ wordBreak: "break-all" }}>{r.filename ?? r.fileId}</Link>
+                  <RetrievalStatus status={r.status} />
+                </span>
+                {r.status === "ready" && <a className="btn btn-sm btn-primary" href={`/api/v1/files/${r.fileId}/download`} download>Download</a>}
+              </div>
+              <p style={{ margin: "0.35rem 0 0" }}>
+                From {CLASS_LABELS[r.storageClass] ?? r.storageClass} · {r.tier} · {r.days} {r.days === 1 ? "day" : "days"} · {formatBytes(r.bytes)} · estimated {formatCost(r.estimatedCost)}
+              </p>
+              <p className="muted" style={{ margin: "0.2rem 0 0" }}>Requested {new Date(r.createdAt).toLocaleString()}; {when(r)}</p>
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );

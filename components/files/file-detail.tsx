@@ -168,7 +168,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
               </dl>
             </section>
           )}
-          <FileVersions fileId={file.fileId} limits={limits} canWrite={canWrite} />
+          <FileVersions fileId={file.fileId} limits={limits} canWrite={canWrite} archived={archived} />
           <FileTrail fileId={file.fileId} />
         </div>
       </div>

@@ -14,6 +14,9 @@ const LABELS: Record<string, string> = {
   "file.update": "Edited",
   "file.version.upload": "New version uploaded",
   "file.version.restore": "Version restored",
+  "file.archive": "Archived",
+  "file.retrieval.request": "Retrieval requested",
+  "file.retrieval.ready": "Retrieved",
 };
 
 const EDITABLE = ["filename", "category", "tags", "metadata"];

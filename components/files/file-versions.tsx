@@ -60,7 +60,7 @@ function RestoreButton({ fileId, version }: { fileId: string; version: VersionIn
  * Every version, newest first: size, status, who and when; download and restore (with confirmation) for
  * versions that passed processing; the current one marked. "Upload new version" opens Uppy for this file.
  */
-export function FileVersions({ fileId, limits, canWrite }: { fileId: string; limits: UploadLimits; canWrite: boolean }) {
+export function FileVersions({ fileId, limits, canWrite, archived = false }: { fileId: string; limits: UploadLimits; canWrite: boolean; archived?: boolean }) {
   const queryClient = useQueryClient();
   const [uploading, setUploading] = useState(false);
   const query = useQuery({
@@ -111,7 +111,8 @@ export function FileVersions({ fileId, limits, canWrite }: { fileId: string; lim
                   {v.status !== "ready" && <StatusBadge status={v.status} />}
                 </span>
                 <span className="row">
-                  {v.status === "ready" && (
+                  {/* An archived file's versions download only while it is retrieved (the panel above links it). */}
+                  {v.status === "ready" && !archived && (
                     <a className="btn btn-sm" href={`/api/v1/files/${fileId}/download?version=${v.version}`} download aria-label={`Download version ${v.version}`}>
                       Download
                     </a>
