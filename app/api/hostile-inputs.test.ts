@@ -123,6 +123,8 @@ function jsonRouteCases(): Case[] {
     { path: `/api/v1/webhooks/${webhookId}`, method: "PATCH", as: () => admin, valid: { url: "http://127.0.0.1:9/y" } },
     { path: "/api/v1/files/bulk", method: "POST", as: () => users[0].session, valid: { action: "tag", ids: [fileId], tags: ["x"] } },
     { path: "/api/v1/files/bulk-download", method: "POST", as: () => users[0].session, valid: { ids: [fileId] } },
+    { path: `/api/v1/files/${fileId}/retrievals`, method: "POST", as: () => users[0].session, valid: { tier: "standard", days: 1 } },
+    { path: "/api/v1/lifecycle/runs", method: "POST", as: () => admin, valid: { kind: "archive" } },
   ];
   return routes.flatMap((r) => badBodies(r.valid).map((b) => ({ name: `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, "{id}")}: ${b.name}`, as: r.as(), method: r.method, path: r.path, headers: b.headers, body: b.body })));
 }
