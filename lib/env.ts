@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { retrievalPricing } from "@/lib/archive/pricing";
 
 // The one place that reads process.env. Defaults match the embedded stack that `npm run dev` starts,
 // so a fresh checkout runs without any configuration.
@@ -136,6 +137,11 @@ const schema = z.object({
       }),
     ),
 }).superRefine((e, ctx) => {
+  try {
+    retrievalPricing(e.ARCHIVE_RETRIEVAL_PRICING);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", path: ["ARCHIVE_RETRIEVAL_PRICING"], message: `ARCHIVE_RETRIEVAL_PRICING is not a valid price table: ${(err as Error).message}` });
+  }
   // Production never runs on a secret or credential that is written in this file.
   if (e.NODE_ENV !== "production") {
     if (e.AUTH_SECRET.length < 16) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "AUTH_SECRET must be at least 16 characters" });

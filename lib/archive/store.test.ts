@@ -1,5 +1,6 @@
 import { CopyObjectCommand, HeadObjectCommand, RestoreObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env";
 import { DEFAULT_RETRIEVAL_PRICING, estimateRetrieval, retrievalPricing } from "./pricing";
 import { awsArchiveStore, parseRestoreHeader, type S3Sender } from "./store";
 
@@ -92,5 +93,8 @@ describe("retrieval estimates", () => {
     expect(pricing.GLACIER.standard).toMatchObject({ perGb: 0.02, hours: 3 });
     expect(pricing.GLACIER.expedited).toBeUndefined();
     expect(() => retrievalPricing('{"GLACIER":{"standard":{"price":1}}}')).toThrow();
+    // Refused at start-up, not at the first retrieval.
+    expect(() => parseEnv({ ARCHIVE_RETRIEVAL_PRICING: '{"GLACIER":' })).toThrow(/ARCHIVE_RETRIEVAL_PRICING/);
+    expect(parseEnv({ ARCHIVE_RETRIEVAL_PRICING: '{"DEEP_ARCHIVE":{"bulk":{"hours":24}}}' }).ARCHIVE_RETRIEVAL_PRICING).toContain("24");
   });
 });
