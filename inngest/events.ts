@@ -46,3 +46,8 @@ export const fileProcessed = eventType("file/processed", {
 export const trashPurgeRequested = eventType("trash/purge.requested", {
   schema: z.object({}),
 });
+
+/** Edge paths were queued for invalidation; the drain gathers them into batches. */
+export const cdnInvalidationRequested = eventType("cdn/invalidation.requested", {
+  schema: z.object({}),
+});

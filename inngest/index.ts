@@ -1,4 +1,5 @@
 import { deliverWebhook } from "./deliver-webhook";
+import { drainCdnInvalidations } from "./drain-cdn-invalidations";
 import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
 import { purgeTrash } from "./purge-trash";
@@ -7,4 +8,4 @@ import { sealAuditChain } from "./seal-audit-chain";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, drainCdnInvalidations];
