@@ -3,6 +3,7 @@ import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
+import { cdnInvalidationListQuerySchema } from "@/lib/cdn/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
 import * as r from "./responses";
@@ -98,4 +99,6 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "Jobs, newest first", schema: r.jobList } } },
   { method: "post", path: "/api/v1/jobs/{id}/retry", tag: "Jobs", summary: "Queue a job again and re-send its workflow event", permission: "jobs.manage",
     responses: { 200: { description: "The re-queued job", schema: r.job }, 404: { description: "No such job" } } },
+  { method: "get", path: "/api/v1/cdn/invalidations", tag: "CDN", summary: "Recent CDN invalidations (paths, cost estimate, status) with this month's path count and cost", permission: "jobs.manage", query: cdnInvalidationListQuerySchema,
+    responses: { 200: { description: "Invalidations, newest first", schema: r.cdnInvalidationList } } },
 ];
