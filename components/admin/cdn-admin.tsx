@@ -36,9 +36,12 @@ function Paths({ item }: { item: Invalidation }) {
 /** Invalidations the drain workflow sent, with what this month cost so far. */
 export function CdnAdmin() {
   const [status, setStatus] = useState<"" | Status>("");
+  const [path, setPath] = useState("");
+  const searched = /^\/media\/[\w\-/*]+$/.test(path.trim()) ? path.trim() : "";
   const query = useQuery({
-    queryKey: ["cdn-invalidations", status],
-    queryFn: () => apiFetch<InvalidationList>(`/api/v1/cdn/invalidations?limit=100${status ? `&status=${status}` : ""}`),
+    queryKey: ["cdn-invalidations", status, searched],
+    queryFn: () =>
+      apiFetch<InvalidationList>(`/api/v1/cdn/invalidations?limit=100${status ? `&status=${status}` : ""}${searched ? `&path=${encodeURIComponent(searched)}` : ""}`),
     refetchInterval: 5000,
   });
   const data = query.data;
@@ -69,12 +72,19 @@ export function CdnAdmin() {
           )}
         </p>
       )}
-      <div className="row" role="group" aria-label="Show invalidations" style={{ flexWrap: "wrap" }}>
-        {FILTERS.map((f) => (
-          <button key={f.value} type="button" className={`btn btn-sm${status === f.value ? " btn-primary" : ""}`} aria-pressed={status === f.value} onClick={() => setStatus(f.value)}>
-            {f.label}
-          </button>
-        ))}
+      <div className="row" style={{ flexWrap: "wrap", alignItems: "flex-end" }}>
+        <div className="row" role="group" aria-label="Show invalidations" style={{ flexWrap: "wrap" }}>
+          {FILTERS.map((f) => (
+            <button key={f.value} type="button" className={`btn btn-sm${status === f.value ? " btn-primary" : ""}`} aria-pressed={status === f.value} onClick={() => setStatus(f.value)}>
+              {f.label}
+            </button>
+          ))}
+        </div>
+        <div className="field" style={{ minWidth: "min(100%, 22rem)" }}>
+          <label htmlFor="cdn-path">Edge path</label>
+          <input id="cdn-path" className="input" type="search" value={path} placeholder="/media/<file id>/current" onChange={(e) => setPath(e.target.value)} aria-describedby="cdn-path-hint" />
+          <span id="cdn-path-hint" className="field-hint">Only invalidations that covered this path.</span>
+        </div>
       </div>
       {query.isPending ? (
         <div className="row"><Spinner /> <span className="muted">Loading invalidations…</span></div>

@@ -11,6 +11,7 @@ import { anonymous, apiUpload, newUser, type Session } from "@/scripts/testing/c
 import { makeJpeg } from "@/scripts/testing/fixtures";
 import { nginxSecureLinkHash } from "./nginx";
 import { enqueueCdnInvalidation, requestCdnInvalidationRun } from "./queue";
+import { readCdnStats } from "./stats";
 
 let alice: Awaited<ReturnType<typeof newUser>>;
 
@@ -187,5 +188,24 @@ describe("invalidation through the drain workflow", () => {
     expect(covering.reduce((n, r) => n + r.paths.filter((p) => mine.has(p)).length, 0)).toBe(2500);
     const [{ n }] = await testSql()`select count(*)::int as n from cdn_invalidation_queue where reason = 'test:bulk'`;
     expect(n).toBe(0);
+  });
+});
+
+describe("CDN figures for the metrics (readCdnStats)", () => {
+  it("count the edge's hits and misses from its cache-status log, and this month's invalidated paths", async () => {
+    const before = await readCdnStats();
+    const file = await uploadReady(alice.session, await makeJpeg());
+    expect((await edgeGet(file.cdnUrl!)).headers.get("x-cache-status")).toBe("MISS");
+    expect((await edgeGet(file.cdnUrl!)).headers.get("x-cache-status")).toBe("HIT");
+    // Refused signatures never reach the cache: not counted.
+    expect((await edgeGet(`${file.cdnUrl!}x`)).status).toBe(403);
+    const after = await readCdnStats();
+    expect(after.provider).toBe("nginx");
+    expect((after.edgeCache.byStatus.HIT ?? 0) - (before.edgeCache.byStatus.HIT ?? 0)).toBe(1);
+    expect((after.edgeCache.byStatus.MISS ?? 0) - (before.edgeCache.byStatus.MISS ?? 0)).toBe(1);
+    expect(after.edgeCache.hitRatio).toBeGreaterThan(0);
+    expect(after.edgeCache.hitRatio).toBeLessThan(1);
+    expect(after.month.paths).toBeGreaterThan(0);
+    expect(after.month.costUsd).toBe(0);
   });
 });
