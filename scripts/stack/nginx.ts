@@ -66,7 +66,7 @@ http {
     location /media/ {
       # /media/<path>?expires=<unix seconds>&md5=<base64url md5 of "<expires><path> <secret>">
       secure_link $arg_md5,$arg_expires;
-      secure_link_md5 "$secure_link_expires$uri ${o.signingSecret}";
+      secure_link_md5 "$secure_link_expires$uri ${quoted(o.signingSecret).slice(1, -1)}";
       if ($secure_link = "") { return 403; }
       if ($secure_link = "0") { return 403; }
 
