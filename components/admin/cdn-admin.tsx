@@ -26,7 +26,7 @@ function Paths({ item }: { item: Invalidation }) {
   return (
     <>
       {item.paths.map((p) => (
-        <div key={p} style={{ overflowWrap: "anywhere" }}><code>{p}</code></div>
+        <div key={p} style={{ overflowWrap: "anywhere", marginBottom: "0.25rem" }}><code>{p}</code></div>
       ))}
       {item.pathCount > item.paths.length && <div className="muted">and {item.pathCount - item.paths.length} more</div>}
     </>
@@ -102,12 +102,12 @@ export function CdnAdmin() {
             <tbody>
               {data!.invalidations.map((item) => (
                 <tr key={item.id} data-testid="cdn-invalidation-row" data-status={item.status}>
-                  <td className="muted">{new Date(item.createdAt).toLocaleString()}</td>
+                  <td className="muted" style={{ minWidth: "7rem" }}>{new Date(item.createdAt).toLocaleString()}</td>
                   <td>
                     <span className={`badge ${BADGES[item.status]}`}>{LABELS[item.status]}</span>
                     {item.lastError && <div className="field-hint" style={{ color: "var(--danger)" }}>{item.lastError}</div>}
                   </td>
-                  <td style={{ maxWidth: "28rem" }}><Paths item={item} /></td>
+                  <td style={{ minWidth: "17rem", maxWidth: "28rem" }}><Paths item={item} /></td>
                   <td>{item.pathCount}</td>
                   <td>{usd(item.costUsd)}</td>
                   <td>{item.attempts}</td>
