@@ -65,3 +65,8 @@ export const retrievalRequested = eventType("archive/retrieval.requested", {
 export const fileArchived = eventType("file/archived", {
   schema: z.object({ fileId: z.uuid(), ownerId: z.uuid(), storageClass: z.enum(["GLACIER", "DEEP_ARCHIVE"]), reason: z.enum(["policy", "retrieval_expired"]) }),
 });
+
+/** Edge paths were queued for invalidation; the drain gathers them into batches. */
+export const cdnInvalidationRequested = eventType("cdn/invalidation.requested", {
+  schema: z.object({}),
+});

@@ -1,6 +1,7 @@
 import { archiveFiles } from "./archive-files";
 import { completeRetrievalFn } from "./complete-retrieval";
 import { deliverWebhook } from "./deliver-webhook";
+import { drainCdnInvalidations } from "./drain-cdn-invalidations";
 import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
 import { purgeTrash } from "./purge-trash";
@@ -10,4 +11,4 @@ import { sweepRetrievalsFn } from "./sweep-retrievals";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations];

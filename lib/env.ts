@@ -45,6 +45,33 @@ const schema = z.object({
   /** Largest total of the files one bulk ZIP download may hold (`POST /api/v1/files/bulk-download`). */
   BULK_DOWNLOAD_MAX_BYTES: z.coerce.number().int().positive().default(2048 * MiB),
 
+  /** CDN delivery (D3): off, the self-hosted nginx edge (`npm test` starts one), or CloudFront. See README "CDN". */
+  CDN_PROVIDER: z.enum(["off", "nginx", "cloudfront"]).default("off"),
+  /** The edge's host (`cdn.example.com`, https) or its origin URL (`http://127.0.0.1:8480`). */
+  CDN_DOMAIN: z.string().min(1).optional(),
+  /** Lifetime of the signed edge URL of an original (`cdnUrl`). */
+  CDN_URL_EXPIRES_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** Lifetime of the signed edge URL of an immutable variant (rounded up to a whole day, so it stays the same URL all day). */
+  CDN_VARIANT_URL_EXPIRES_SECONDS: z.coerce.number().int().min(3600).max(31_536_000).default(31_536_000),
+  /** How long the edge keeps an original (the spec's media cache: 24 h default, 1 year at most). */
+  CDN_ORIGINAL_TTL_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(86_400),
+  /** Shared by the app and the edge only: the edge sends it to the origin route; the app sends it with nginx refreshes. */
+  CDN_EDGE_SECRET: z.string().min(32).optional(),
+  /** nginx `secure_link_md5` secret the signed edge URLs are made with. */
+  CDN_SIGNING_SECRET: z.string().min(16).optional(),
+  /** The nginx edge's cache-status log (one `$upstream_cache_status` a line), read for the hit ratio when this machine can. */
+  CDN_NGINX_CACHE_LOG: z.string().min(1).optional(),
+  CLOUDFRONT_DISTRIBUTION_ID: z.string().min(1).optional(),
+  /** The public key id of the distribution's trusted key group, and its private key (PEM; `\\n` escapes allowed). */
+  CLOUDFRONT_KEY_PAIR_ID: z.string().min(1).optional(),
+  CLOUDFRONT_PRIVATE_KEY: z.string().min(1).optional(),
+  /** CloudFront API endpoint; only for a test double, AWS's own is used when unset. Credentials: the AWS SDK's default chain. */
+  CLOUDFRONT_API_ENDPOINT: z.url().optional(),
+  /** A partial batch of invalidation paths waits this long for more before it is sent (a full batch of 1000 goes at once). */
+  CDN_INVALIDATION_BATCH_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** More paths than this waiting are collapsed into one `/media/*` wildcard (CloudFront allows 3000 in progress). */
+  CDN_INVALIDATION_WILDCARD_ABOVE: z.coerce.number().int().min(1).default(3000),
+
   INNGEST_BASE_URL: z.url().optional(),
   INNGEST_DEV: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
@@ -141,6 +168,17 @@ const schema = z.object({
     retrievalPricing(e.ARCHIVE_RETRIEVAL_PRICING);
   } catch (err) {
     ctx.addIssue({ code: "custom", path: ["ARCHIVE_RETRIEVAL_PRICING"], message: `ARCHIVE_RETRIEVAL_PRICING is not a valid price table: ${(err as Error).message}` });
+  }
+  const need = (name: keyof typeof e, why: string) => {
+    if (!e[name]) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required ${why}` });
+  };
+  if (e.CDN_PROVIDER !== "off") {
+    need("CDN_DOMAIN", "when CDN_PROVIDER is set");
+    need("CDN_EDGE_SECRET", "when CDN_PROVIDER is set (openssl rand -hex 32)");
+  }
+  if (e.CDN_PROVIDER === "nginx") need("CDN_SIGNING_SECRET", "for the nginx edge (openssl rand -hex 24)");
+  if (e.CDN_PROVIDER === "cloudfront") {
+    for (const name of ["CLOUDFRONT_DISTRIBUTION_ID", "CLOUDFRONT_KEY_PAIR_ID", "CLOUDFRONT_PRIVATE_KEY"] as const) need(name, "for CloudFront");
   }
   // Production never runs on a secret or credential that is written in this file.
   if (e.NODE_ENV !== "production") {

@@ -68,6 +68,7 @@ console.log(
     `  Database:   ${stack.env.DATABASE_URL ? withoutPassword(stack.env.DATABASE_URL) : "from DATABASE_URL"}`,
     ...(stack.postgresDir ? [`  DB files:   ${stack.postgresDir}`] : []),
     `  S3:         ${stack.env.S3_ENDPOINT ?? process.env.S3_ENDPOINT} (${stack.s3.kind})`,
+    ...(stack.env.CDN_DOMAIN ? [`  CDN edge:   ${stack.env.CDN_DOMAIN} (nginx; cdnUrl in API responses)`] : []),
     `  Workflows:  ${stack.runner ? `local runner at ${stack.runner.url}` : `Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}`}`,
     `  Audit key:  ${process.env.AUDIT_HMAC_KEY ? "from AUDIT_HMAC_KEY" : path.join(dataDir, "audit-hmac-key")} (back it up: the audit chain is verified with it)`,
     `  Data:       ${dataDir}`,

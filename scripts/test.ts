@@ -48,6 +48,9 @@ const appEnv: Record<string, string> = {
   RATE_LIMIT_UPLOAD_PER_MINUTE: "60",
   // Conversion cache misses per actor: conversions.test.ts reaches it; other tests convert a file or two.
   RATE_LIMIT_CONVERSION_PER_MINUTE: "8",
+  // The stack starts the nginx CDN edge and sets CDN_PROVIDER=nginx: a partial batch of invalidations waits
+  // 5 s instead of a minute (lib/cdn/edge.test.ts).
+  CDN_INVALIDATION_BATCH_SECONDS: "5",
   // SSO configured against an issuer that is never contacted: the sign-in page must offer it.
   WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
   AUTH_OIDC_ISSUER: "https://sso.example.test",

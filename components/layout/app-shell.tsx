@@ -23,6 +23,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
     ...(can("jobs.manage") ? [{ href: "/admin/jobs", label: "Jobs" }] : []),
     ...(can("lifecycle.manage") ? [{ href: "/admin/archive", label: "Archive" }] : []),
+    ...(can("jobs.manage") ? [{ href: "/admin/cdn", label: "CDN" }] : []),
     ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     { href: "/docs/api", label: "API docs" },
   ];

@@ -10,3 +10,4 @@ export * from "./processing";
 export * from "./owner-usage";
 export * from "./object-deletions";
 export * from "./lifecycle";
+export * from "./cdn";

@@ -3,6 +3,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { blobs, files } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { enqueueCurrentVersionChange, requestCdnInvalidationRun } from "@/lib/cdn/queue";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { blobSha256FromKey } from "@/lib/storage/s3";
 import { archiveStore } from "./active-store";
@@ -47,6 +48,8 @@ export async function archiveFile(ctx: ServiceContext, candidate: ArchiveCandida
     if (!row || (await sharedWithOtherFiles(tx, candidate.id, keys))) return "undo" as const;
     const now = new Date();
     await tx.update(files).set({ storageTier: tier, archivedAt: now, archiveRuleId: candidate.ruleId }).where(eq(files.id, row.id));
+    // The edge stops serving the original (its origin refuses archived originals); variants stay hot there too.
+    await enqueueCurrentVersionChange(tx, row.id, "archive");
     await recordAuditEvent(
       { ...ctx, tx },
       {
@@ -64,5 +67,6 @@ export async function archiveFile(ctx: ServiceContext, candidate: ArchiveCandida
   }
   // Another run recorded it first (two runs at once): this one moved nothing new.
   if (committed === "already") return { result: "skipped", reason: "already" };
+  await requestCdnInvalidationRun();
   return { result: "moved", copied, already: keys.length - copied, ownerId: committed.ownerId };
 }

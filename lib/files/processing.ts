@@ -12,6 +12,7 @@ import { checkTypeConsistency, SNIFF_MAX_BYTES, sniffMediaType, type SniffedKind
 import { deduplicateVersion } from "./blobs";
 import { headObjectOrNull, loadVersion, openObject, readObject } from "./stored-object";
 import { makeCurrent } from "./versions";
+import { enqueueCurrentVersionChange, enqueueFileRevocation, requestCdnInvalidationRun } from "@/lib/cdn/queue";
 
 export type Check = { ok: true } | { ok: false; reason: string };
 
@@ -126,7 +127,8 @@ export async function recordProcessingOutcome(
   reason: string | null = null,
   versionId?: string,
 ): Promise<{ changed: boolean; live: boolean }> {
-  return getDb().transaction(async (tx) => {
+  let cdnQueued = false;
+  const result = await getDb().transaction(async (tx) => {
     const outcomeApplies = (column: typeof files.status | typeof fileVersions.status) =>
       status === "quarantined" ? ne(column, "quarantined") : eq(column, "processing");
     let version: FileVersionRow | undefined;
@@ -157,6 +159,11 @@ export async function recordProcessingOutcome(
         .where(and(eq(files.id, fileId), outcomeApplies(files.status)))
         .returning({ id: files.id });
       if (updated.length === 0) return { changed: false, live: false };
+      // A file that was served and is now found unsafe leaves the edge too.
+      if (status === "quarantined" && file.status === "ready") {
+        await enqueueFileRevocation(tx, fileId, `quarantine:${fileId}`);
+        cdnQueued = true;
+      }
       await recordAuditEvent(
         { tx, actor: { type: "system", name: "processing" } },
         { action: "file.processed", fileId, outcome: status === "ready" ? "success" : "failure", details: { status, reason, ...(version ? { version: version.version } : {}) } },
@@ -169,6 +176,11 @@ export async function recordProcessingOutcome(
       : undefined;
     const promoted = status === "ready" && (!current || version.version > current.version);
     if (promoted) await makeCurrent(tx, fileId, version);
+    // The edge may hold the previous current version under the file's path.
+    if (promoted && current) {
+      await enqueueCurrentVersionChange(tx, fileId, `version:${version.id}`);
+      cdnQueued = true;
+    }
     await recordAuditEvent(
       { tx, actor: { type: "system", name: "processing" } },
       {
@@ -180,4 +192,6 @@ export async function recordProcessingOutcome(
     );
     return { changed: true, live };
   });
+  if (cdnQueued) await requestCdnInvalidationRun();
+  return result;
 }

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { blobs, files, fileVariants, fileVersions, objectDeletions, processingJobs, uploadSessions, type FileRow } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { enqueueFileRevocation } from "@/lib/cdn/queue";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { blobSha256FromKey } from "@/lib/storage/s3";
 import { deleteReleasedStorage, type ReleasedStorage } from "./release-storage";
@@ -21,6 +22,8 @@ export type PurgeReason = "manual" | "manual_skip_trash" | "retention";
  */
 export async function purgeFileRows(ctx: ServiceContext & { tx: Tx }, file: FileRow, opts: { reason: PurgeReason }): Promise<ReleasedStorage> {
   const { tx } = ctx;
+  // A trashed file left the edge when it was trashed; one purged straight from the files leaves it now.
+  if (!file.deletedAt) await enqueueFileRevocation(tx, file.id, `purge:${file.id}`);
   const versions = await tx.select({ id: fileVersions.id, objectKey: fileVersions.objectKey }).from(fileVersions).where(eq(fileVersions.fileId, file.id));
   const versionIds = versions.map((v) => v.id);
   const variants = versionIds.length

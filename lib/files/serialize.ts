@@ -1,5 +1,6 @@
 import type { FileRow, FileVariant, FileVersionRow } from "@/db/schema";
 import { TIER_CLASS } from "@/lib/archive/classes";
+import { originalCdnUrl, variantCdnUrl } from "@/lib/cdn/urls";
 import { env } from "@/lib/env";
 
 /** Public links point at the app's authorised endpoints (at APP_URL); the bucket itself stays private. */
@@ -25,6 +26,8 @@ export function toFileSummary(row: FileRow) {
     size: row.size,
     mimeType: row.mimeType,
     url: downloadUrl(row.id),
+    /** A signed, short-lived edge URL of the same bytes when a CDN is configured (D3); null otherwise. */
+    cdnUrl: originalCdnUrl(row),
     category: row.category,
     tags: row.tags,
     uploadedAt: row.createdAt.toISOString(),
@@ -50,6 +53,7 @@ export function toUploadResponse(row: FileRow) {
     size: row.size,
     mimeType: row.mimeType,
     url: downloadUrl(row.id),
+    cdnUrl: originalCdnUrl(row),
     metadata: row.metadata,
     uploadedAt: row.createdAt.toISOString(),
     status: row.status,
@@ -63,7 +67,7 @@ export function toFileDetail(row: FileRow, versions: FileVersionRow[], variants:
     media: row.mediaInfo ?? null,
     variants: variants
       .filter((v) => !v.name.startsWith("convert-"))
-      .map((v) => ({ name: v.name, url: variantUrl(row, v.name), contentType: v.contentType, width: v.width, height: v.height, size: v.size })),
+      .map((v) => ({ name: v.name, url: variantUrl(row, v.name), cdnUrl: variantCdnUrl(row, v), contentType: v.contentType, width: v.width, height: v.height, size: v.size })),
     metadata: row.metadata,
     checksum: row.checksumSha256,
     storageTier: row.storageTier,

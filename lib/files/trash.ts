@@ -5,6 +5,7 @@ import { files } from "@/db/schema";
 import { conflict } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
+import { enqueueFileRevocation, requestCdnInvalidationRun } from "@/lib/cdn/queue";
 import { env } from "@/lib/env";
 import { announceFileEvent } from "./events";
 import { lockVisibleFile } from "./lookup";
@@ -24,9 +25,11 @@ export async function trashFile(ctx: ServiceContext, fileId: string) {
     const row = await lockVisibleFile(ctx, tx, fileId);
     if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
     await tx.update(files).set({ deletedAt, purgeAfter, updatedAt: deletedAt }).where(eq(files.id, row.id));
+    await enqueueFileRevocation(tx, row.id, `trash:${row.id}`);
     await recordAuditEvent({ ...ctx, tx }, { action: "file.delete", fileId: row.id, details: { filename: row.filename, purgeAfter: purgeAfter.toISOString() } });
     return row;
   });
+  await requestCdnInvalidationRun();
   await announceFileEvent({ name: "file/deleted", data: { fileId: file.id, ownerId: file.ownerId } });
   return {
     success: true,
@@ -72,7 +75,10 @@ export async function purgeFile(ctx: ServiceContext, fileId: string) {
     if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
     return { file: row, released: await purgeFileRows({ ...ctx, tx }, row, { reason: row.deletedAt ? "manual" : "manual_skip_trash" }) };
   });
-  if (!file.deletedAt) await announceFileEvent({ name: "file/deleted", data: { fileId: file.id, ownerId: file.ownerId } });
+  if (!file.deletedAt) {
+    await requestCdnInvalidationRun();
+    await announceFileEvent({ name: "file/deleted", data: { fileId: file.id, ownerId: file.ownerId } });
+  }
   await deleteReleasedStorage(released);
   return {
     success: true,

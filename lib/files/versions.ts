@@ -8,6 +8,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { actorHas, type ServiceContext } from "@/lib/auth/actor";
 import { findVisibleFile, lockVisibleFile } from "./lookup";
 import { downloadUrl } from "./serialize";
+import { enqueueCurrentVersionChange, requestCdnInvalidationRun } from "@/lib/cdn/queue";
 
 export interface StoredVersion {
   fileId: string;
@@ -116,6 +117,7 @@ export async function restoreVersion(ctx: ServiceContext, input: { fileId: strin
       select ${version.id}, name, object_key, content_type, size, width, height from ${fileVariants}
       where version_id = ${source.id} and name not like 'convert-%'`);
     await makeCurrent(tx, file.id, version);
+    await enqueueCurrentVersionChange(tx, file.id, `restore:${version.id}`);
     await recordAuditEvent({ ...ctx, tx }, {
       action: "file.version.restore",
       fileId: file.id,
@@ -123,6 +125,7 @@ export async function restoreVersion(ctx: ServiceContext, input: { fileId: strin
     });
     return version;
   });
+  await requestCdnInvalidationRun();
   const [info] = await readVersionInfos(ctx, input.fileId, restored.id);
   return info;
 }

@@ -10,6 +10,7 @@ export const errorEnvelope = z.object({ error: z.object({ code: z.string(), mess
 export const fileSummary = z
   .object({
     fileId: z.uuid(), filename: z.string(), size: z.number().int(), mimeType: z.string(), url: z.url(),
+    cdnUrl: z.url().nullable().meta({ description: "Signed, short-lived edge URL of the same bytes (CDN_URL_EXPIRES_SECONDS, 5 minutes by default) when a CDN is configured and the file is ready; null otherwise." }),
     category: z.string(), tags: z.array(z.string()), uploadedAt: isoDate, lastModified: isoDate,
     status: z.enum(["processing", "ready", "rejected", "quarantined", "failed"]), statusReason: nullableString,
     ownerId: z.uuid(), cameraId: nullableString, siteId: nullableString, eventId: nullableString.meta({ description: "The counting event the file documents." }),
@@ -49,7 +50,9 @@ export const fileDetail = fileSummary
     lastAccessedAt: isoDate.nullable().meta({ description: "Last download, preview or conversion (recorded at most once an hour)." }),
     media: mediaInfo.nullable(),
     variants: z.array(z.object({
-      name: z.enum(["thumbnail", "preview", "poster"]), url: z.url(), contentType: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable(), size: z.number().int(),
+      name: z.enum(["thumbnail", "preview", "poster"]), url: z.url(),
+      cdnUrl: z.url().nullable().meta({ description: "Signed, long-lived edge URL (immutable content) when a CDN is configured; null otherwise." }),
+      contentType: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable(), size: z.number().int(),
     })),
     versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean() })),
   });
@@ -80,6 +83,7 @@ export const versionList = z.object({ fileId: z.uuid(), versions: z.array(versio
 export const uploadResult = z
   .object({
     fileId: z.uuid(), filename: z.string(), size: z.number().int(), mimeType: z.string(), url: z.url(),
+    cdnUrl: z.url().nullable().meta({ description: "Signed, short-lived edge URL of the same bytes (CDN_URL_EXPIRES_SECONDS, 5 minutes by default) when a CDN is configured and the file is ready; null otherwise." }),
     metadata: z.record(z.string(), z.unknown()), uploadedAt: isoDate, status: z.string(),
   });
 
@@ -176,3 +180,17 @@ export const retrieval = z.object({
   estimatedReadyAt: isoDate, readyAt: isoDate.nullable(), expiresAt: isoDate.nullable(), error: nullableString, createdAt: isoDate,
 });
 export const retrievalList = z.object({ retrievals: z.array(retrieval) });
+export const cdnInvalidationList = z.object({
+  provider: z.enum(["off", "nginx", "cloudfront"]),
+  month: z.object({
+    start: isoDate, invalidations: z.number().int(), paths: z.number().int().describe("billed paths (a wildcard is one)"),
+    costUsd: z.number(), freePaths: z.number().int().nullable().describe("free paths a month (CloudFront: 1000); null when the provider bills nothing"),
+  }),
+  queuedPaths: z.number().int().describe("paths waiting for the next batch"),
+  edgeCache: z.object({ byStatus: z.record(z.string(), z.number().int()), hitRatio: z.number().nullable() }),
+  invalidations: z.array(z.object({
+    id: z.uuid(), provider: z.string(), providerId: nullableString, status: z.enum(["pending", "in_progress", "completed", "failed"]),
+    pathCount: z.number().int(), paths: z.array(z.string()).describe("the first 5"), costUsd: z.number(), attempts: z.number().int(),
+    lastError: nullableString, createdAt: isoDate, submittedAt: isoDate.nullable(), completedAt: isoDate.nullable(),
+  })),
+});

@@ -4,6 +4,7 @@ import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
 import { archivePoliciesSchema, createLifecycleRunSchema, createRetrievalSchema, listLifecycleRunsQuerySchema, listRetrievalsQuerySchema } from "@/lib/archive/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
+import { cdnInvalidationListQuerySchema } from "@/lib/cdn/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
 import * as r from "./responses";
@@ -115,4 +116,6 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The retrievals", schema: r.retrievalList } } },
   { method: "get", path: "/api/v1/retrievals/{id}", tag: "Archive", summary: "One retrieval and its status", permission: "files.read",
     responses: { 200: { description: "The retrieval", schema: r.retrieval }, 404: { description: "No such retrieval, or not yours" } } },
+  { method: "get", path: "/api/v1/cdn/invalidations", tag: "CDN", summary: "Recent CDN invalidations (paths, cost estimate, status) with this month's path count and cost", permission: "jobs.manage", query: cdnInvalidationListQuerySchema,
+    responses: { 200: { description: "Invalidations, newest first", schema: r.cdnInvalidationList } } },
 ];

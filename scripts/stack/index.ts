@@ -7,6 +7,7 @@ import { startLocalInngestRunner, type LocalInngestRunner } from "../inngest-run
 import { ensureMediaBucket, makeS3Client } from "./bucket";
 import { startClamd } from "./clamd";
 import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
+import { startNginxEdge } from "./nginx";
 import { startEmbeddedPostgres } from "./postgres";
 import { machineAddresses } from "./addresses";
 import { portIsFree } from "./proc";
@@ -75,6 +76,35 @@ function auditHmacKey(dataDir: string): string {
   const file = path.join(dataDir, "audit-hmac-key");
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
   return readFileSync(file, "utf8").trim();
+}
+
+/** A secret kept in the data folder (dev: the edge's URLs and the app agree across restarts), or made per test run. */
+function localSecret(opts: StackOptions, name: string): string {
+  if (opts.mode === "test") return randomBytes(24).toString("hex");
+  const file = path.join(opts.dataDir, name);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString("hex"), { mode: 0o600, flag: "wx" });
+  return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * The nginx CDN edge: always in tests (the suite runs with CDN_PROVIDER=nginx), in dev when
+ * CDN_PROVIDER=nginx is set without a CDN_DOMAIN (an edge of your own is used as configured).
+ */
+async function startLocalEdge(opts: StackOptions, given: StackOptions["given"], stops: (() => Promise<void>)[]): Promise<Record<string, string>> {
+  const wanted = opts.mode === "test" || (opts.given.CDN_PROVIDER === "nginx" && !opts.given.CDN_DOMAIN);
+  if (!wanted) return {};
+  const signingSecret = given.CDN_SIGNING_SECRET || localSecret(opts, "cdn-signing-secret");
+  const edgeSecret = given.CDN_EDGE_SECRET || localSecret(opts, "cdn-edge-secret");
+  const edge = await startNginxEdge({
+    dir: path.join(opts.dataDir, "nginx"),
+    appUrl: opts.appUrl.replace("localhost", "127.0.0.1"),
+    signingSecret,
+    edgeSecret,
+    port: await preferredPort(opts.mode === "dev", 8480),
+    log: opts.log,
+  });
+  stops.push(edge.stop);
+  return { CDN_PROVIDER: "nginx", CDN_DOMAIN: edge.url, CDN_SIGNING_SECRET: signingSecret, CDN_EDGE_SECRET: edgeSecret, CDN_NGINX_CACHE_LOG: edge.cacheLog };
 }
 
 /** Brings up Postgres, S3 and the workflow runner (each unless configured elsewhere), migrated and seeded. */
@@ -148,9 +178,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       clamdEnv = { CLAMD_HOST: clamd.host, CLAMD_PORT: String(clamd.port) };
     }
 
+    const cdnEnv = await startLocalEdge(opts, given, stops);
+
     const admin = await ensureAdmin(ownerDatabaseUrl, { email: given.ADMIN_EMAIL ?? "admin@framevault.local", password: given.ADMIN_PASSWORD });
     return {
-      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, AUDIT_HMAC_KEY: given.AUDIT_HMAC_KEY || auditHmacKey(opts.dataDir), ...s3Env, ...inngestEnv, ...clamdEnv },
+      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, AUDIT_HMAC_KEY: given.AUDIT_HMAC_KEY || auditHmacKey(opts.dataDir), ...s3Env, ...inngestEnv, ...clamdEnv, ...cdnEnv },
       ownerDatabaseUrl,
       admin,
       s3: s3Info,
