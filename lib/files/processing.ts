@@ -6,6 +6,7 @@ import { files, fileVersions, processingJobs, type FileStatus, type FileVersionR
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
+import { countProcessingOutcome } from "@/lib/metrics/record";
 import { sha256OfStream } from "@/lib/processing/checksum";
 import { scanStream } from "@/lib/processing/clamav";
 import { checkTypeConsistency, SNIFF_MAX_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
@@ -157,6 +158,7 @@ export async function recordProcessingOutcome(
         .where(and(eq(files.id, fileId), outcomeApplies(files.status)))
         .returning({ id: files.id });
       if (updated.length === 0) return { changed: false, live: false };
+      countProcessingOutcome(status);
       await recordAuditEvent(
         { tx, actor: { type: "system", name: "processing" } },
         { action: "file.processed", fileId, outcome: status === "ready" ? "success" : "failure", details: { status, reason, ...(version ? { version: version.version } : {}) } },
@@ -169,6 +171,7 @@ export async function recordProcessingOutcome(
       : undefined;
     const promoted = status === "ready" && (!current || version.version > current.version);
     if (promoted) await makeCurrent(tx, fileId, version);
+    countProcessingOutcome(status);
     await recordAuditEvent(
       { tx, actor: { type: "system", name: "processing" } },
       {

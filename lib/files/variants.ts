@@ -14,6 +14,7 @@ import { contentDisposition } from "./filename";
 import { findVisibleFileVersion } from "./lookup";
 import { assertServable, assertVersionServable } from "./servable";
 import { etagMatches } from "./range";
+import { meterDownload } from "@/lib/metrics/record";
 
 export interface VariantRequest {
   variant?: "thumbnail" | "preview" | "poster";
@@ -74,6 +75,8 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
         throw err;
       });
   }
-  headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? variant.size));
+  const length = object.ContentLength ?? variant.size;
+  headers.set(CONTENT_LENGTH_HEADER, String(length));
+  meterDownload(body, req.variant ? "variant" : "conversion", length);
   return streamedResponse(body, 200, headers);
 }
