@@ -32,6 +32,8 @@ acceptNodeBodies();
 let inFlight = 0;
 const server = createServer((req, res) => {
   inFlight += 1;
+  // Next.js adds its own close listeners (up to the default limit of 10); this one is ours on top.
+  res.setMaxListeners(res.getMaxListeners() + 1);
   res.once("close", () => {
     inFlight -= 1;
     if (isDraining()) exitWhenIdle();

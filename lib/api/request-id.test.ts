@@ -40,7 +40,7 @@ describe("requestIdFrom", () => {
   it("takes a well-formed id from a trusted proxy only, else makes a UUID", () => {
     expect(requestIdFrom(headers("10.1.2.3", "lb-7f3a9c21e0"), trusted)).toBe("lb-7f3a9c21e0");
     expect(requestIdFrom(headers("203.0.113.5", "lb-7f3a9c21e0"), trusted)).toMatch(/^[0-9a-f-]{36}$/);
-    for (const bad of ["short", "x".repeat(129), "has space in it", "new\nline-injected", "quote\"d-value"]) {
+    for (const bad of ["short", "x".repeat(129), "has space in it", "quote\"d-value", "semi;colon-value"]) {
       expect(requestIdFrom(headers("10.1.2.3", bad), trusted)).toMatch(/^[0-9a-f-]{36}$/);
     }
   });

@@ -16,6 +16,9 @@ export function metricsRegistry(): Registry {
   if (!globalForMetrics.framevaultMetrics) {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
+    // Gauges named like counters, which promtool refuses; the same figures stay, per type, in
+    // nodejs_active_handles, nodejs_active_requests and nodejs_active_resources.
+    for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) registry.removeSingleMetric(name);
     globalForMetrics.framevaultMetrics = registry;
   }
   return globalForMetrics.framevaultMetrics;

@@ -52,6 +52,8 @@ describe("SIGTERM during a download", () => {
     expect(res.headers["content-length"]).toBe(String(SIZE));
 
     app.signal("SIGTERM");
+    // Signal delivery is asynchronous: wait for the server to say it drains (polling, no timed assertion).
+    for (let i = 0; i < 200 && !app.output().includes("SIGTERM: draining"); i++) await new Promise((r) => setTimeout(r, 50));
     // The download has not been read yet, so it is still in flight while readiness is asked, over a new connection.
     const ready = await fetch(`${app.base}/api/health/ready`, { headers: { connection: "close" } });
     expect(ready.status).toBe(503);
