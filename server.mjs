@@ -17,11 +17,11 @@ const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
 // address (next.config.ts allows those hosts to load the dev resources); HOSTNAME narrows it.
 const listenHost = process.env.HOSTNAME ?? (dev ? undefined : "0.0.0.0");
 
-// Dev uses webpack, which watches only the module graph: Turbopack watches the whole project folder, and the
-// local Postgres and Ceph writing into .data/ made it recompile and reload the browser in a loop.
 // The same JSON lines as the app's logger (lib/log.ts), for the server's own few events.
 const log = pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } });
 
+// Dev uses webpack, which watches only the module graph: Turbopack watches the whole project folder, and the
+// local Postgres and Ceph writing into .data/ made it recompile and reload the browser in a loop.
 const app = next({ dev, dir: import.meta.dirname, hostname, port, webpack: dev });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -91,9 +91,11 @@ server.on("clientError", (err, socket) => {
 // server closes and the process exits (and writes a `--cpu-prof` profile). Requests that still arrive meanwhile
 // are served, on connections that then close. Work still busy after SHUTDOWN_TIMEOUT_SECONDS (default 30) is
 // not waited for. (Read here, not through lib/env.ts: this file runs before and outside the app's modules.)
-const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_SECONDS ?? 30) * 1000;
+const shutdownTimeoutMs = (Number(process.env.SHUTDOWN_TIMEOUT_SECONDS) || 30) * 1000;
+let closing = false;
 function exitWhenIdle() {
-  if (inFlight > 0) return;
+  if (inFlight > 0 || closing) return;
+  closing = true;
   server.close(() => process.exit(0));
   server.closeIdleConnections();
 }
