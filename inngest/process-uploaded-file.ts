@@ -6,6 +6,7 @@ import { processingConcurrency } from "@/lib/env";
 import { extractMetadataAndMakeVariants } from "@/lib/files/media";
 import { recordProcessingOutcome, scanAndSniffStoredVersion, verifyAndStoreContent } from "@/lib/files/processing";
 import { runJobStep, type JobRef } from "@/lib/jobs/track";
+import { logger, withRequestId } from "@/lib/log";
 
 const processing: ServiceContext = { actor: { type: "system", name: "processing" } };
 const limit = processingConcurrency();
@@ -33,16 +34,19 @@ export const processUploadedFile = inngest.createFunction(
     // re-sent (backfill) work 10 minutes behind (Inngest's bounds are ±600 s).
     priority: { run: "event.data.source == 'person' ? 600 : event.data.source == 'backfill' ? -600 : 0" },
     onFailure: async ({ event, error, step }) => {
-      const { fileId, versionId, ownerId } = event.data.event.data;
+      const { fileId, versionId, ownerId, requestId } = event.data.event.data;
       const outcome = await step.run("record-failure", () =>
-        recordProcessingOutcome(fileId, "failed", `Processing failed: ${error.message}`.slice(0, 1000), versionId),
+        withRequestId(requestId, () => {
+          logger.error({ fileId, versionId, err: error }, "processing failed after its retries");
+          return recordProcessingOutcome(fileId, "failed", `Processing failed: ${error.message}`.slice(0, 1000), versionId);
+        }),
       );
       if (outcome.changed) await step.sendEvent("announce-processed", fileProcessed.create({ fileId, ownerId, status: "failed" }));
     },
   },
   async ({ event, step, attempt }) => {
-    const { fileId, versionId, ownerId } = event.data;
-    const job: JobRef = { kind: "process-file", fileId, versionId };
+    const { fileId, versionId, ownerId, requestId } = event.data;
+    const job: JobRef = { kind: "process-file", fileId, versionId, requestId };
     const tracked = <T>(name: string, work: () => Promise<T>) => step.run(name, () => runJobStep(job, name, attempt, work));
 
     const finish = async (status: Exclude<FileStatus, "processing">, reason: string | null = null) => {

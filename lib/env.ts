@@ -141,6 +141,10 @@ const schema = z.object({
   /** Lets webhooks reach loopback and private addresses (local receivers, tests); off in production. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   LOG_SQL: bool.default(false),
+  /** Lowest level the JSON logger writes (pino levels). */
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** Bearer token that may read `GET /api/metrics` (a Prometheus scraper); unset, only an admin session can. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 
   /** The ClamAV daemon that scans every upload (INSTREAM over TCP); `npm run dev` and `npm test` start one. */
   CLAMD_HOST: z.string().min(1).default("127.0.0.1"),

@@ -5,6 +5,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb } from "@/db/client";
 import { tooMany } from "@/lib/rate-limit/limits";
 import { env } from "@/lib/env";
+import { recordRateLimitRefusal } from "@/lib/metrics/record";
 import { pingClamd } from "@/lib/processing/clamav";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
 
@@ -123,6 +124,7 @@ export async function enforceHealthRateLimit(ip: string | null): Promise<void> {
     await limiter.consume(ip);
   } catch (err) {
     if (!(err instanceof RateLimiterRes)) throw err;
+    recordRateLimitRefusal("health");
     throw tooMany(err.msBeforeNext);
   }
 }

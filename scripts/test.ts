@@ -26,6 +26,8 @@ function run(cmd: string, cmdArgs: string[], env: Record<string, string>): Promi
 }
 
 if (process.platform === "linux") ensureDebianPackages(["chromium"], ["chromium"], log);
+// promtool (Debian's prometheus package) checks the /api/metrics output (lib/metrics/metrics.test.ts).
+if (process.platform === "linux" && only !== "--e2e") ensureDebianPackages(["prometheus"], ["promtool"], log);
 
 const work = mkdtempSync(path.join(tmpdir(), "framevault-test-"));
 chmodSync(work, 0o755);
@@ -65,6 +67,8 @@ const appEnv: Record<string, string> = {
   // Short, so the revocation test (app/api/v1/api-keys/revocation.test.ts) waits little for a change to spread.
   API_KEY_CACHE_SECONDS: "2",
   NODE_ENV: "production",
+  // Lets lib/metrics/metrics.test.ts scrape /api/metrics as Prometheus would.
+  METRICS_TOKEN: randomBytes(24).toString("hex"),
   // Test-only fault injection (see lib/env.ts): files named so fail their virus-scan step twice, or always.
   FRAMEVAULT_FAULTS: "fault-twice-:virus-scan:2,fault-always-:virus-scan:always",
   // Archive delays (retrieval times and windows) run 3600 times faster: a standard Glacier retrieval (3 h) takes 3 s, a day 24 s.

@@ -18,6 +18,8 @@ export const auditEvents = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    /** The request that made the change (X-Request-Id, also on its log lines); null for work no request started. */
+    requestId: text("request_id"),
   },
   (t) => [
     index("audit_events_file_idx").on(t.fileId, t.id),

@@ -1,4 +1,7 @@
-/** The one error shape of the API: `{ "error": { "code", "message" } }` with the matching status. */
+/**
+ * The one error shape of the API: `{ "error": { "code", "message", "requestId" } }` with the matching
+ * status; the request id (also the X-Request-Id header) is what a user quotes to find the request in the logs.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -19,6 +22,6 @@ export const conflict = (message: string) => new ApiError(409, "conflict", messa
 export const payloadTooLarge = (message: string) => new ApiError(413, "payload_too_large", message);
 export const unsupportedMediaType = (message: string) => new ApiError(415, "unsupported_media_type", message);
 
-export function errorBody(code: string, message: string) {
-  return { error: { code, message } };
+export function errorBody(code: string, message: string, requestId?: string) {
+  return { error: { code, message, ...(requestId ? { requestId } : {}) } };
 }

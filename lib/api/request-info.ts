@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BlockList, isIP } from "node:net";
 import type { RequestInfo } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
+import { currentRequestId } from "@/lib/log";
 import { SOCKET_ADDRESS_HEADER } from "./internal-headers.mjs";
 
 export { SOCKET_ADDRESS_HEADER };
@@ -57,11 +58,25 @@ export function trustedProxies(): (ip: string) => boolean {
   return globalForProxies.framevaultTrustedProxy;
 }
 
+/** What a request id from a proxy may look like: short, printable, safe in a log line and a header. */
+const REQUEST_ID = /^[A-Za-z0-9._:@+=/-]{8,128}$/;
+
+/**
+ * The request's id: the one a trusted proxy sent in X-Request-Id (so its logs and ours share it), when it
+ * looks like an id; otherwise a fresh UUID. A client talking to the app directly cannot choose it.
+ */
+export function requestIdFrom(headers: Headers, isTrusted: (ip: string) => boolean): string {
+  const socket = normalise(headers.get(SOCKET_ADDRESS_HEADER) ?? "");
+  const given = headers.get("x-request-id")?.trim();
+  return socket && isTrusted(socket) && given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 export function requestInfo(source: Request | Headers): RequestInfo {
   const headers = source instanceof Headers ? source : source.headers;
   return {
     ip: clientAddress(headers, trustedProxies()),
     userAgent: headers.get("user-agent"),
-    requestId: headers.get("x-request-id") ?? randomUUID(),
+    // Inside a request that already has one (withApi set it), the same id, however often this is asked.
+    requestId: currentRequestId() ?? requestIdFrom(headers, trustedProxies()),
   };
 }

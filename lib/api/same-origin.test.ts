@@ -19,7 +19,7 @@ describe("cross-site writes with the session cookie", () => {
       body,
     });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: { code: "cross_origin_request", message: expect.any(String) } });
+    expect(await res.json()).toEqual({ error: { code: "cross_origin_request", message: expect.any(String), requestId: expect.any(String) } });
     // No Origin at all is refused too, and a same-origin text/plain body is not read as JSON.
     const bare = await fetch(`${BASE_URL}/api/v1/users`, { method: "POST", headers: { cookie: admin.cookie, "content-type": "application/json" }, body });
     expect(bare.status).toBe(403);

@@ -8,6 +8,7 @@ import { logger } from "@/lib/log";
 import { ApiError, errorBody, forbidden, unauthorized, unsupportedMediaType } from "./errors";
 import { parseClientJson } from "./json";
 import { jsonResponse } from "./json-response";
+import { observeRequest, routeTemplate } from "./observe";
 import { requestInfo } from "./request-info";
 import { resolveActor } from "./resolve-actor";
 import { assertSameOriginForCookieWrite } from "./same-origin";
@@ -26,32 +27,33 @@ export function withApi<P = Record<string, never>>(
 ) {
   return async (req: NextRequest, route: RouteContext<P>): Promise<Response> => {
     const info = requestInfo(req);
-    let response: Response;
-    try {
-      const actor = await resolveActor(req.headers, info);
-      if (!actor) throw unauthorized();
-      if (actor.type === "user") assertSameOriginForCookieWrite(req.method, req.headers);
-      // Per actor, so one busy camera or user never slows down another; per address as a ceiling. All of
-      // a request's counters are taken in one statement.
-      const id = `actor:${actorId(actor)}`;
-      await enforceRateLimits([["api", id], ["api", info.ip && `ip:${info.ip}`], ...(opts.rateLimit === "upload" ? [["upload", id] as const] : [])]);
-      if (opts.permission && !actorHas(actor, opts.permission)) throw forbidden();
-      const result = await handler({ req, ctx: { actor, request: info }, params: await route.params });
-      response = result instanceof Response ? result : jsonResponse(result);
-    } catch (err) {
-      response = errorResponse(err, info.requestId);
-    }
-    response.headers.set("x-request-id", info.requestId);
-    return response;
+    const params = await route.params;
+    const template = routeTemplate(req.nextUrl.pathname, params as Record<string, string | string[]>);
+    return observeRequest(req, template, info, async () => {
+      try {
+        const actor = await resolveActor(req.headers, info);
+        if (!actor) throw unauthorized();
+        if (actor.type === "user") assertSameOriginForCookieWrite(req.method, req.headers);
+        // Per actor, so one busy camera or user never slows down another; per address as a ceiling. All of
+        // a request's counters are taken in one statement.
+        const id = `actor:${actorId(actor)}`;
+        await enforceRateLimits([["api", id], ["api", info.ip && `ip:${info.ip}`], ...(opts.rateLimit === "upload" ? [["upload", id] as const] : [])]);
+        if (opts.permission && !actorHas(actor, opts.permission)) throw forbidden();
+        const result = await handler({ req, ctx: { actor, request: info }, params });
+        return result instanceof Response ? result : jsonResponse(result);
+      } catch (err) {
+        return errorResponse(err, info.requestId);
+      }
+    });
   };
 }
 
 /** The status and envelope for any thrown error; unexpected ones are logged and hidden from the caller. */
 export function describeError(err: unknown, requestId: string) {
-  if (err instanceof ApiError) return { status: err.status, body: errorBody(err.code, err.message), headers: err.headers };
-  if (err instanceof ZodError) return { status: 400, body: errorBody("validation_failed", z.prettifyError(err)), headers: {} };
+  if (err instanceof ApiError) return { status: err.status, body: errorBody(err.code, err.message, requestId), headers: err.headers };
+  if (err instanceof ZodError) return { status: 400, body: errorBody("validation_failed", z.prettifyError(err), requestId), headers: {} };
   logger.error({ err, requestId }, "unhandled API error");
-  return { status: 500, body: errorBody("internal_error", `Something went wrong (request ${requestId}).`), headers: {} };
+  return { status: 500, body: errorBody("internal_error", `Something went wrong (request ${requestId}).`, requestId), headers: {} };
 }
 
 export function errorResponse(err: unknown, requestId: string): Response {

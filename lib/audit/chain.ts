@@ -17,8 +17,11 @@ export const AUDIT_LOCK_CLASS = 0x46564155;
 /**
  * An event as the chain covers it, rendered by Postgres so the sealer and the verifier hash the same
  * bytes: microsecond timestamps in UTC and jsonb's normal form of `details`. Needs the alias `e`.
+ * The request id is covered too, appended only when the row has one: rows from before the column existed
+ * (and rows written outside a request) render exactly as they were sealed, so old links still verify.
  */
-export const canonicalEvent = sql<string>`json_build_array(e.id, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.actor_type, e.actor_id, e.action, e.file_id, e.outcome, e.ip, e.user_agent, e.details)::text`;
+const CANONICAL_FIELDS = sql`e.id, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.actor_type, e.actor_id, e.action, e.file_id, e.outcome, e.ip, e.user_agent, e.details`;
+export const canonicalEvent = sql<string>`(case when e.request_id is null then json_build_array(${CANONICAL_FIELDS}) else json_build_array(${CANONICAL_FIELDS}, e.request_id) end)::text`;
 
 /** Link `seq` of the chain: HMAC over the previous link's hash (empty for the first), the position and the event. */
 export function linkHash(prevHash: string, seq: number, canonical: string): string {

@@ -20,6 +20,7 @@ export function toApiAuditEvent(e: AuditEvent, link: Pick<AuditChainLink, "seq" 
     ip: e.ip,
     userAgent: e.userAgent,
     details: e.details,
+    requestId: e.requestId,
     hash: link?.hash ?? null,
   };
 }

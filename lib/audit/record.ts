@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { auditEvents } from "@/db/schema";
 import type { Database, Tx } from "@/db/client";
 import { actorId, type Actor, type RequestInfo } from "@/lib/auth/actor";
+import { currentRequestId } from "@/lib/log";
 import { AUDIT_LOCK_CLASS } from "./chain";
 
 export type AuditOutcome = "success" | "failure" | "denied";
@@ -40,6 +41,8 @@ export async function recordAuditEvent(ctx: AuditContext, input: AuditInput): Pr
     outcome: input.outcome ?? "success",
     ip: ctx.request?.ip ?? null,
     userAgent: ctx.request?.userAgent ?? null,
+    // Work a request started in the background (processing) has no RequestInfo but runs under its id.
+    requestId: ctx.request?.requestId ?? currentRequestId() ?? null,
     details: ctx.actor?.type === "apiKey" ? { ...input.details, keyOwnerId: ctx.actor.userId } : (input.details ?? {}),
   };
   if (input.coalesce && row.actorId && row.fileId && (await recentlyRecorded(ctx.tx, row, input.coalesce))) return false;

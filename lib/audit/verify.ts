@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import type { ServiceContext } from "@/lib/auth/actor";
+import { recordAuditVerification } from "@/lib/metrics/record";
 import { canonicalEvent, linkHash } from "./chain";
 import { checkpointAuthentic, listCheckpoints, type CheckpointRef } from "./checkpoints";
 import { sealAuditEvents } from "./seal";
@@ -92,5 +93,6 @@ export async function verifyAuditChain(ctx: ServiceContext): Promise<AuditVerifi
   const [{ unsealed }] = await db.execute<{ unsealed: string }>(
     sql`select count(*) as unsealed from audit_events e where not exists (select 1 from audit_chain c where c.event_id = e.id)`,
   );
+  recordAuditVerification(broken === null);
   return { valid: broken === null, checked: seq, unsealed: Number(unsealed), checkpoints: compared, ...broken };
 }

@@ -11,6 +11,7 @@ import { ApiError, badRequest, payloadTooLarge } from "@/lib/api/errors";
 import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
+import { recordUpload, secondsSince } from "@/lib/metrics/record";
 import { formatBytes } from "@/lib/format";
 import { mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import { announceFileEvent, uploadSource } from "./events";
@@ -96,9 +97,12 @@ export async function receiveMultipartUpload<T>(
   const objectKey = originalObjectKey(target.fileId, versionId);
   const fields: Record<string, string[]> = {};
   let stored: StreamedFile | undefined;
+  const started = performance.now();
   try {
     stored = await parseAndStore(req, objectKey, fields);
-    return await record({ ...stored, versionId, objectKey, fields });
+    const result = await record({ ...stored, versionId, objectKey, fields });
+    recordUpload("api", stored.size, secondsSince(started));
+    return result;
   } catch (err) {
     if (stored) await deleteObjectQuietly(objectKey);
     throw closingConnection(err);

@@ -13,6 +13,7 @@ import { owningUserId, type ServiceContext } from "@/lib/auth/actor";
 import { applyKeyRestrictions } from "./access";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
+import { recordUpload } from "@/lib/metrics/record";
 import { browserWriteHeaders, mediaBucket, originalObjectKey, s3 } from "@/lib/storage/s3";
 import { announceFileEvent, uploadSource } from "./events";
 import { sanitizeFilename } from "./filename";
@@ -194,11 +195,17 @@ export async function completeUploadSession(ctx: ServiceContext, sessionId: stri
       eventId: session.eventId, via: "browser",
     });
   });
+  recordBrowserUpload(session);
   const source = uploadSource(ctx.actor, file.cameraId);
   await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: session.versionId, ownerId, source, cameraId: file.cameraId } });
   // A multipart upload the browser started but never used (a reload between starting it and its first part).
   if (session.mode === "multipart") await abortMultipartUploadsAt(session.objectKey, session.s3UploadId).catch((err) => logger.warn({ err, key: session.objectKey }, "could not abort stray multipart uploads"));
   return toUploadResponse(file);
+}
+
+/** A presigned upload's time runs from its session's start: the bytes went from the browser straight to S3. */
+function recordBrowserUpload(session: UploadSession): void {
+  recordUpload("browser_presigned", session.size, Math.max(0, (Date.now() - session.createdAt.getTime()) / 1000));
 }
 
 async function claimSession(tx: Tx, session: UploadSession): Promise<void> {
@@ -219,6 +226,7 @@ async function completeVersionSession(ctx: ServiceContext, session: UploadSessio
       mimeType: session.mimeType, storageEtag, via: "browser",
     });
   });
+  recordBrowserUpload(session);
   const source = uploadSource(ctx.actor, file.cameraId);
   await announceFileEvent({ name: "file/uploaded", data: { fileId: file.id, versionId: version.id, ownerId: file.ownerId, source, cameraId: file.cameraId } });
   if (session.mode === "multipart") await abortMultipartUploadsAt(session.objectKey, session.s3UploadId).catch((err) => logger.warn({ err, key: session.objectKey }, "could not abort stray multipart uploads"));

@@ -17,6 +17,7 @@ import { contentDisposition } from "./filename";
 import { findVisibleFileVersion } from "./lookup";
 import { assertServable, assertVersionServable } from "./servable";
 import { etagMatches, parseRange } from "./range";
+import { meterDownload } from "@/lib/metrics/record";
 
 export interface DownloadRequest {
   version?: number;
@@ -96,7 +97,9 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
   if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${version.size}`);
   // Next.js strips Content-Length from route handlers; server.mjs restores it from this header.
   // The length of the bytes storage actually sends, not what the row says they should be.
-  headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? (range ? range.end - range.start + 1 : version.size)));
+  const length = object.ContentLength ?? (range ? range.end - range.start + 1 : version.size);
+  headers.set(CONTENT_LENGTH_HEADER, String(length));
+  meterDownload(body, "download", length);
   return streamedResponse(body, range ? 206 : 200, headers);
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { inngest } from "@/inngest/client";
 import { fileDeleted, fileUploaded, type UploadSource } from "@/inngest/events";
 import type { Actor } from "@/lib/auth/actor";
-import { logger } from "@/lib/log";
+import { currentRequestId, logger } from "@/lib/log";
 
 type Announcement =
   | { name: "file/uploaded"; data: { fileId: string; versionId: string; ownerId: string; source: UploadSource; cameraId: string | null } }
@@ -20,8 +20,12 @@ export function uploadSource(actor: Actor, cameraId: string | null): UploadSourc
  * file row keeps its status, and processing can be re-sent from it.
  */
 export async function announceFileEvent(event: Announcement): Promise<void> {
+  // The request's id goes with the event, so the work it starts logs (and audits) under the same id.
+  const requestId = currentRequestId();
   try {
-    await inngest.send(event.name === "file/uploaded" ? fileUploaded.create(event.data) : fileDeleted.create(event.data));
+    await inngest.send(
+      event.name === "file/uploaded" ? fileUploaded.create({ ...event.data, requestId }) : fileDeleted.create({ ...event.data, requestId }),
+    );
   } catch (err) {
     logger.error({ err, event: event.name, fileId: event.data.fileId }, "could not send workflow event");
   }

@@ -6,6 +6,7 @@ import { files, fileVersions, processingJobs, type FileStatus, type FileVersionR
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
+import { countProcessingOutcome } from "@/lib/metrics/record";
 import { sha256OfStream } from "@/lib/processing/checksum";
 import { scanStream } from "@/lib/processing/clamav";
 import { checkTypeConsistency, SNIFF_MAX_BYTES, sniffMediaType, type SniffedKind } from "@/lib/processing/sniff";
@@ -164,6 +165,7 @@ export async function recordProcessingOutcome(
         await enqueueFileRevocation(tx, fileId, `quarantine:${fileId}`);
         cdnQueued = true;
       }
+      countProcessingOutcome(status);
       await recordAuditEvent(
         { tx, actor: { type: "system", name: "processing" } },
         { action: "file.processed", fileId, outcome: status === "ready" ? "success" : "failure", details: { status, reason, ...(version ? { version: version.version } : {}) } },
@@ -181,6 +183,7 @@ export async function recordProcessingOutcome(
       await enqueueCurrentVersionChange(tx, fileId, `version:${version.id}`);
       cdnQueued = true;
     }
+    countProcessingOutcome(status);
     await recordAuditEvent(
       { tx, actor: { type: "system", name: "processing" } },
       {

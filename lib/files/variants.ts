@@ -16,6 +16,7 @@ import { contentDisposition } from "./filename";
 import { findVisibleFileVersion } from "./lookup";
 import { assertServable, assertVersionServable } from "./servable";
 import { etagMatches } from "./range";
+import { meterDownload } from "@/lib/metrics/record";
 
 export interface VariantRequest {
   variant?: "thumbnail" | "preview" | "poster";
@@ -80,6 +81,8 @@ export async function openVariantDownload(ctx: ServiceContext, fileId: string, r
   }
   // Previews, posters and conversions are reads of the file (archive rules count unread days); the grid's thumbnails are not.
   if (name !== "thumbnail") noteFileAccess(file.id, file.lastAccessedAt);
-  headers.set(CONTENT_LENGTH_HEADER, String(object.ContentLength ?? variant.size));
+  const length = object.ContentLength ?? variant.size;
+  headers.set(CONTENT_LENGTH_HEADER, String(length));
+  meterDownload(body, req.variant ? "variant" : "conversion", length);
   return streamedResponse(body, 200, headers);
 }

@@ -5,7 +5,13 @@ import { z } from "zod";
 const isoDate = z.iso.datetime({ offset: true });
 const nullableString = z.string().nullable();
 
-export const errorEnvelope = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorEnvelope = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string().describe("The request's id, also sent as the X-Request-Id header: quote it to find the request in the server's logs"),
+  }),
+});
 
 export const fileSummary = z
   .object({
@@ -133,6 +139,7 @@ export const auditEvent = z
     id: z.number().int(), seq: z.number().int().nullable().describe("Position in the hash chain; null until sealed (seconds after the event)"), occurredAt: isoDate, actorType: z.string(), actorId: nullableString, action: z.string(),
     fileId: z.uuid().nullable(), outcome: z.enum(["success", "failure", "denied"]), ip: nullableString, userAgent: nullableString,
     details: z.record(z.string(), z.unknown()), hash: nullableString,
+    requestId: nullableString.describe("The request that made the change (its X-Request-Id); null for events no request caused"),
     actor: z.string().optional().describe("Who, in words (file trails); for a file's owner other actors' ids, IPs and user agents are null"),
   });
 

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { ApiError } from "@/lib/api/errors";
 import { env, type Env } from "@/lib/env";
+import { recordRateLimitRefusal } from "@/lib/metrics/record";
 
 export type LimitKind = "api" | "upload" | "signIn" | "signInIp" | "conversion";
 
@@ -55,7 +56,10 @@ export async function enforceRateLimits(checks: readonly (readonly [LimitKind, s
     returning r.key, r.points, ceil(extract(epoch from r.expire - now()) * 1000)::int as ms`);
   pruneExpiredWindows();
   const exhausted = rows.filter((row) => row.points > buckets.get(row.key)!.points);
-  if (exhausted.length > 0) throw tooMany(Math.max(...exhausted.map((row) => row.ms)));
+  if (exhausted.length > 0) {
+    for (const kind of new Set(checks.filter(([k, key]) => key && exhausted.some((row) => row.key === `${LIMITS[k].prefix}:${key}`)).map(([k]) => k))) recordRateLimitRefusal(kind);
+    throw tooMany(Math.max(...exhausted.map((row) => row.ms)));
+  }
 }
 
 /** Takes one point from each of `keys` in `kind`'s buckets (see `enforceRateLimits`). */

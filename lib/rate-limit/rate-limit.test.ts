@@ -18,7 +18,7 @@ describe("rate limits", () => {
     expect(statuses.slice(0, limit).every((s) => s === 404)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
     expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await limited!.json()).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/try again/) } });
+    expect(await limited!.json()).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/try again/), requestId: expect.any(String) } });
     expect((await sign(quiet.session)).status).toBe(404);
     expect((await noisy.session.json("/api/v1/files")).status).toBe(200);
   });

@@ -8,6 +8,7 @@ import { RunLog } from "./run-log";
 import { listen } from "./server";
 import { createAppSyncer } from "./sync";
 import { PendingWaits } from "./waits";
+import { logger } from "../../lib/log";
 
 export interface LocalInngestRunnerOptions {
   /** Origin of the app serving Inngest functions, e.g. http://127.0.0.1:3000. */
@@ -35,7 +36,7 @@ export interface LocalInngestRunner {
  * The app finds it through env only: INNGEST_DEV=1 and INNGEST_BASE_URL=<runner.url>.
  */
 export async function startLocalInngestRunner(opts: LocalInngestRunnerOptions): Promise<LocalInngestRunner> {
-  const log = opts.log ?? ((line: string) => console.log(`[inngest-runner] ${line}`));
+  const log = opts.log ?? ((line: string) => logger.info({ component: "inngest-runner" }, line));
   const stopping = new AbortController();
   const now = opts.now ?? Date.now;
   const registry = new FunctionRegistry();

@@ -8,6 +8,11 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 export interface SecondApp {
   base: string;
+  /** Everything the instance wrote to stdout and stderr so far (its JSON log lines). */
+  output(): string;
+  /** Sends a signal (SIGTERM: a graceful drain); `exited` resolves with the exit code once the process ends. */
+  signal(signal: NodeJS.Signals): void;
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -16,14 +21,24 @@ export async function startSecondApp(env: Record<string, string> = {}): Promise<
   const base = `http://127.0.0.1:${port}`;
   const app = spawn(process.execPath, [path.join(root, "server.mjs")], {
     cwd: root,
-    stdio: "ignore",
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
   });
+  const chunks: string[] = [];
+  app.stdout.on("data", (c: Buffer) => chunks.push(c.toString()));
+  app.stderr.on("data", (c: Buffer) => chunks.push(c.toString()));
+  const exited = new Promise<number | null>((resolve) => app.once("exit", (code) => resolve(code)));
   try {
     await waitUntil("the second app", () => httpAnswers(`${base}/api/health/live`), { timeoutMs: 60_000, children: [app] });
   } catch (err) {
     await stopChild(app, "SIGKILL");
     throw err;
   }
-  return { base, stop: () => stopChild(app, "SIGKILL") };
+  return {
+    base,
+    output: () => chunks.join(""),
+    signal: (signal) => app.kill(signal),
+    exited,
+    stop: () => stopChild(app, "SIGKILL"),
+  };
 }

@@ -120,7 +120,7 @@ describe("an instance whose virus scanner is down", () => {
     }
     expect(limited).toBeDefined();
     expect(limited!.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect(await limited!.json()).toEqual({ error: { code: "rate_limited", message: expect.any(String) } });
+    expect(await limited!.json()).toEqual({ error: { code: "rate_limited", message: expect.any(String), requestId: expect.any(String) } });
     // RATE_LIMIT_API_PER_MINUTE is 20 for this instance; its earlier requests may share the address.
     expect(statuses.filter((s) => s === 503).length).toBeLessThanOrEqual(20);
     expect((await fetch(`${base}/api/health/live`, { headers })).status).toBe(200);

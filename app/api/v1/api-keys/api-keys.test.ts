@@ -71,7 +71,7 @@ describe("API keys", () => {
     await testSql()`update api_keys set expires_at = now() - interval '1 second' where id = ${expiring.body.id}`;
     expect((await keyClient(expiring.body.secret).json("/api/v1/files")).status).toBe(401);
     expect((await keyClient("fvk_AAAAAAAA_" + "x".repeat(43)).json("/api/v1/files")).status).toBe(401);
-    expect((await keyClient("not-a-key").json("/api/v1/files")).body).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+    expect((await keyClient("not-a-key").json("/api/v1/files")).body).toEqual({ error: { code: "unauthorized", message: expect.any(String), requestId: expect.any(String) } });
   });
 
   it("cannot exceed the owner's role or be made for someone else by a non-admin", async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 function expectEnvelope(body: any, code?: string) {
-  expect(body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+  expect(body).toEqual({ error: { code: expect.any(String), message: expect.any(String), requestId: expect.any(String) } });
   if (code) expect(body.error.code).toBe(code);
 }
 

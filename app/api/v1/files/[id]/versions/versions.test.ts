@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 function expectEnvelope(res: { status: number; body: any }, status: number, code?: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toEqual({ error: { code: code ?? expect.any(String), message: expect.any(String) } });
+  expect(res.body).toEqual({ error: { code: code ?? expect.any(String), message: expect.any(String), requestId: expect.any(String) } });
 }
 
 async function download(session: Session, fileId: string, version?: number): Promise<{ status: number; bytes: Buffer }> {

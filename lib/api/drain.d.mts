@@ -1,0 +1,3 @@
+/** See drain.mjs. */
+export declare function startDraining(): void;
+export declare function isDraining(): boolean;
