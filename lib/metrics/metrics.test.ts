@@ -87,6 +87,8 @@ describe("GET /api/metrics", () => {
       "framevault_http_requests_total", "framevault_http_request_duration_seconds", "framevault_uploads_total", "framevault_downloads_total",
       "framevault_processing_step_runs_total", "framevault_files", "framevault_file_bytes", "framevault_camera_files", "framevault_queue_depth",
       "framevault_queue_oldest_seconds", "framevault_rate_limit_refusals_total", "framevault_audit_chain_length", "process_cpu_seconds_total",
+      "framevault_archive_last_success_timestamp_seconds", "framevault_retrievals", "framevault_cdn_edge_urls_issued",
+      "framevault_cdn_invalidation_paths_month", "framevault_cdn_invalidation_cost_dollars_month", "framevault_cdn_edge_hit_ratio",
     ]) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, "m"));
     }
