@@ -1,10 +1,12 @@
 import { deliverWebhook } from "./deliver-webhook";
+import { evaluateAlerts } from "./evaluate-alerts";
 import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
 import { purgeTrash } from "./purge-trash";
 import { resendStalledProcessing } from "./resend-stalled-processing";
 import { sealAuditChain } from "./seal-audit-chain";
+import { storageSnapshot } from "./storage-snapshot";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, evaluateAlerts, storageSnapshot];

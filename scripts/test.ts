@@ -64,6 +64,8 @@ const appEnv: Record<string, string> = {
   NODE_ENV: "production",
   // Test-only fault injection (see lib/env.ts): files named so fail their virus-scan step twice, or always.
   FRAMEVAULT_FAULTS: "fault-twice-:virus-scan:2,fault-always-:virus-scan:always",
+  // Two failed processing jobs open the alert (app/api/v1/alerts/alerts-api.test.ts fails two on purpose).
+  ALERT_PROCESSING_FAILURES_THRESHOLD: "2",
 };
 
 let app: ReturnType<typeof spawn> | undefined;

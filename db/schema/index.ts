@@ -9,3 +9,4 @@ export * from "./webhooks";
 export * from "./processing";
 export * from "./owner-usage";
 export * from "./object-deletions";
+export * from "./operations";
