@@ -17,5 +17,5 @@ export function storagePrices(): Record<string, number> {
 export function monthlyCost(bytesByTier: Record<string, number>, prices = storagePrices()): number {
   let cost = 0;
   for (const [tier, bytes] of Object.entries(bytesByTier)) cost += (bytes / GiB) * (prices[tier] ?? prices.standard);
-  return Math.round(cost * 10_000) / 10_000;
+  return cost;
 }
