@@ -72,3 +72,34 @@ export const fileArchived = eventType("file/archived", {
 export const cdnInvalidationRequested = eventType("cdn/invalidation.requested", {
   schema: z.object({}),
 });
+
+/** Runs the alert rules now instead of at the next minute (`POST /api/v1/alerts/evaluate`). */
+export const alertsEvaluationRequested = eventType("alerts/evaluation.requested", {
+  schema: z.object({}),
+});
+
+const alertData = z.object({
+  id: z.uuid(),
+  rule: z.string(),
+  key: z.string(),
+  severity: z.enum(["info", "warning", "critical"]),
+  status: z.enum(["open", "acknowledged", "resolved"]),
+  title: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  openedAt: z.string(),
+  lastSeenAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+});
+
+/** An alert rule found a new condition firing (lib/alerts/evaluate.ts); sent on as the `alert.opened` webhook. */
+export const alertOpened = eventType("alert/opened", { schema: alertData });
+
+/** A condition stopped firing and its alert was resolved; sent on as the `alert.resolved` webhook. */
+export const alertResolved = eventType("alert/resolved", { schema: alertData });
+
+/** Takes today's storage snapshot now instead of at its daily time (`POST /api/v1/admin/storage-snapshots`). */
+export const storageSnapshotRequested = eventType("storage/snapshot.requested", {
+  schema: z.object({}),
+});

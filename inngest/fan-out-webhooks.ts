@@ -3,12 +3,14 @@ import { enqueueWebhookDeliveries } from "@/lib/webhooks/deliver";
 import type { WebhookEvent } from "@/lib/webhooks/schemas";
 import { inngest } from "./client";
 import { webhookDeliveryRequested } from "./deliver-webhook";
-import { fileDeleted, fileQuarantined, fileReady } from "./events";
+import { alertOpened, alertResolved, fileDeleted, fileQuarantined, fileReady } from "./events";
 
 const WEBHOOK_EVENT_OF = {
   "file/ready": "file.ready",
   "file/deleted": "file.deleted",
   "file/quarantined": "file.quarantined",
+  "alert/opened": "alert.opened",
+  "alert/resolved": "alert.resolved",
 } as const satisfies Record<string, WebhookEvent>;
 
 /**
@@ -16,13 +18,16 @@ const WEBHOOK_EVENT_OF = {
  * slow or failing endpoint never holds up the others.
  */
 export const fanOutWebhooks = inngest.createFunction(
-  { id: "fan-out-webhooks", name: "Fan out webhooks", retries: 4, triggers: [fileReady, fileDeleted, fileQuarantined] },
+  { id: "fan-out-webhooks", name: "Fan out webhooks", retries: 4, triggers: [fileReady, fileDeleted, fileQuarantined, alertOpened, alertResolved] },
   async ({ event, step }) => {
     // Reached only through step.invoke, which nothing does: there is no domain event to report.
     if (event.name === "inngest/function.invoked") throw new NonRetriableError("fan-out-webhooks runs on domain events only.");
     const webhookEvent = WEBHOOK_EVENT_OF[event.name];
-    // Only the fields receivers are promised, whatever else the domain event grows to carry.
-    const payload = { fileId: event.data.fileId, ownerId: event.data.ownerId };
+    // Only the fields receivers are promised, whatever else the domain event grows to carry: the file's ids,
+    // or the alert as GET /api/v1/alerts shows it.
+    const payload = event.name === "alert/opened" || event.name === "alert/resolved"
+      ? { ...event.data }
+      : { fileId: event.data.fileId, ownerId: event.data.ownerId };
     const deliveryIds = await step.run("enqueue-deliveries", () => enqueueWebhookDeliveries(webhookEvent, payload, event.id));
     if (deliveryIds.length > 0) {
       await step.sendEvent("request-deliveries", deliveryIds.map((deliveryId) => webhookDeliveryRequested.create({ deliveryId })));

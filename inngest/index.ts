@@ -2,13 +2,15 @@ import { archiveFiles } from "./archive-files";
 import { completeRetrievalFn } from "./complete-retrieval";
 import { deliverWebhook } from "./deliver-webhook";
 import { drainCdnInvalidations } from "./drain-cdn-invalidations";
+import { evaluateAlerts } from "./evaluate-alerts";
 import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
 import { purgeTrash } from "./purge-trash";
 import { resendStalledProcessing } from "./resend-stalled-processing";
 import { sealAuditChain } from "./seal-audit-chain";
 import { sweepRetrievalsFn } from "./sweep-retrievals";
+import { storageSnapshot } from "./storage-snapshot";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot];

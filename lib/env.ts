@@ -153,6 +153,23 @@ const schema = z.object({
   PROCESSING_STALL_SECONDS: z.coerce.number().int().min(10).default(120),
   /** Processing steps running at once across all files (Inngest `concurrency`); one camera (or owner) gets half. */
   PROCESSING_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Alert rules (lib/alerts/rules): processing failures (failed jobs of live files) per window. */
+  ALERT_PROCESSING_FAILURES_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  ALERT_PROCESSING_FAILURES_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Bytes stored (every owner's versions and trash) above which the storage alert opens; 0 turns it off. */
+  ALERT_STORAGE_BYTES_THRESHOLD: z.coerce.number().int().min(0).default(1024 * 1024 * MiB),
+  /** Failed webhook deliveries of one endpoint per window. */
+  ALERT_WEBHOOK_FAILURES_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  ALERT_WEBHOOK_FAILURES_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** The audit chain is re-verified (a full pass) at most this often by the alert rule. */
+  ALERT_AUDIT_VERIFY_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Monthly storage prices per GiB by tier, for the dashboard's cost figures (AWS S3 list prices as defaults). */
+  STORAGE_PRICE_PER_GB_MONTH_STANDARD: z.coerce.number().min(0).default(0.023),
+  STORAGE_PRICE_PER_GB_MONTH_INFREQUENT: z.coerce.number().min(0).default(0.0125),
+  STORAGE_PRICE_PER_GB_MONTH_ARCHIVE: z.coerce.number().min(0).default(0.0036),
+  STORAGE_PRICE_PER_GB_MONTH_DEEP_ARCHIVE: z.coerce.number().min(0).default(0.00099),
+  /** `file.view` is recorded at most once per actor and file in this many minutes (a page refetching its file). */
+  AUDIT_VIEW_COALESCE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   /**
    * Test-only fault injection, off when unset: `<filename prefix>:<step>:<times|always>` entries,
    * comma-separated, make that processing step throw on its first <times> attempts for files whose

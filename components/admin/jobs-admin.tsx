@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { apiFetch } from "@/components/ui/api";
+import { DataTable, type Column } from "@/components/ui/data-table";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { listJobs } from "@/lib/jobs/manage";
 
@@ -41,6 +42,31 @@ function RetryButton({ job }: { job: Job }) {
     </>
   );
 }
+
+const JOB_COLUMNS: Column<Job>[] = [
+  {
+    header: "File", width: "20%", primary: true,
+    cell: (job) => (
+      <>
+        <Link href={`/files/${job.fileId}`}>{job.filename}</Link>
+        {job.statusReason && <div className="field-hint clamp-2" title={job.statusReason}>{job.statusReason}</div>}
+      </>
+    ),
+  },
+  { header: "Kind", width: "13%", cell: (job) => <><code>{job.kind}</code>{job.step && <div className="muted">{job.step}</div>}</> },
+  { header: "Status", width: "10%", cell: (job) => <span className={`badge ${BADGES[job.status]}`}>{LABELS[job.status]}</span> },
+  {
+    header: "Attempts", width: "8%", align: "end",
+    cell: (job) => <>{job.attempts}{job.resends > 0 && <div className="muted" title="Times re-sent by the sweep or an admin">{job.resends} re-sent</div>}</>,
+  },
+  { header: "Duration", width: "8%", align: "end", cell: (job) => duration(job.durationMs) },
+  {
+    header: "Last error", width: "20%",
+    cell: (job) => (job.lastError ? <span className="field-hint clamp-2" style={{ color: "var(--danger)" }} title={job.lastError}>{job.lastError}</span> : "—"),
+  },
+  { header: "Queued", width: "11%", cell: (job) => <span className="muted">{new Date(job.queuedAt).toLocaleString()}</span> },
+  { header: "Actions", width: "10%", hideHeader: true, align: "end", cell: (job) => job.status !== "running" && <RetryButton job={job} /> },
+];
 
 /** Background work as the app's own records show it, not as the workflow engine remembers it. */
 export function JobsAdmin() {
@@ -81,26 +107,13 @@ export function JobsAdmin() {
       ) : query.data.jobs.length === 0 ? (
         <EmptyState title="No jobs">Every upload starts one; they appear here.</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">The 100 most recent jobs</caption>
-            <thead><tr><th>File</th><th>Kind</th><th>Status</th><th>Attempts</th><th>Duration</th><th>Last error</th><th>Queued</th><th /></tr></thead>
-            <tbody>
-              {query.data.jobs.map((job) => (
-                <tr key={job.id} data-testid="job-row" data-status={job.status} data-filename={job.filename}>
-                  <td><Link href={`/files/${job.fileId}`}>{job.filename}</Link>{job.statusReason && <div className="field-hint">{job.statusReason}</div>}</td>
-                  <td><code>{job.kind}</code>{job.step && <div className="muted">{job.step}</div>}</td>
-                  <td><span className={`badge ${BADGES[job.status]}`}>{LABELS[job.status]}</span></td>
-                  <td>{job.attempts}{job.resends > 0 && <span className="muted" title="Times re-sent by the sweep or an admin"> · {job.resends} re-sent</span>}</td>
-                  <td>{duration(job.durationMs)}</td>
-                  <td>{job.lastError ? <span className="field-hint" style={{ color: "var(--danger)" }}>{job.lastError}</span> : "—"}</td>
-                  <td className="muted">{new Date(job.queuedAt).toLocaleString()}</td>
-                  <td>{job.status !== "running" && <RetryButton job={job} />}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="The 100 most recent jobs"
+          columns={JOB_COLUMNS}
+          rows={query.data.jobs}
+          rowKey={(job) => job.id}
+          rowProps={(job) => ({ "data-testid": "job-row", "data-status": job.status, "data-filename": job.filename })}
+        />
       )}
     </div>
   );

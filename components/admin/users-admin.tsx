@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/components/ui/api";
+import { DataTable, type Column } from "@/components/ui/data-table";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { PublicUser } from "@/lib/users/manage";
 
@@ -42,32 +43,43 @@ function CreateUserForm() {
   );
 }
 
-function UserRow({ user }: { user: PublicUser }) {
+function RoleCell({ user }: { user: PublicUser }) {
+  const update = useUserUpdate(user);
+  return (
+    <>
+      <label className="sr-only" htmlFor={`role-${user.id}`}>Role of {user.email}</label>
+      <select id={`role-${user.id}`} className="select" value={user.role} disabled={update.isPending} onChange={(e) => update.mutate({ role: e.target.value })}>
+        {ROLES.map((r) => <option key={r}>{r}</option>)}
+      </select>
+      {update.isError && <div className="field-hint" style={{ color: "var(--danger)" }} role="alert">{update.error.message}</div>}
+    </>
+  );
+}
+
+function ToggleCell({ user }: { user: PublicUser }) {
+  const update = useUserUpdate(user);
+  return (
+    <button className="btn btn-sm" disabled={update.isPending} onClick={() => update.mutate({ disabled: !user.disabled })} aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.email}`}>
+      {user.disabled ? "Enable" : "Disable"}
+    </button>
+  );
+}
+
+function useUserUpdate(user: PublicUser) {
   const queryClient = useQueryClient();
-  const update = useMutation({
+  return useMutation({
     mutationFn: (body: { role?: string; disabled?: boolean }) => apiFetch<PublicUser>(`/api/v1/users/${user.id}`, { method: "PATCH", json: body }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["users"] }),
   });
-  return (
-    <tr>
-      <td><div style={{ fontWeight: 600 }}>{user.name}</div><div className="muted">{user.email}</div></td>
-      <td>
-        <label className="sr-only" htmlFor={`role-${user.id}`}>Role of {user.email}</label>
-        <select id={`role-${user.id}`} className="select" value={user.role} disabled={update.isPending} onChange={(e) => update.mutate({ role: e.target.value })}>
-          {ROLES.map((r) => <option key={r}>{r}</option>)}
-        </select>
-        {update.isError && <div className="field-hint" style={{ color: "var(--danger)" }} role="alert">{update.error.message}</div>}
-      </td>
-      <td>{user.disabled ? <span className="badge badge-failed">Disabled</span> : <span className="badge badge-ready">Active</span>}</td>
-      <td className="muted">{new Date(user.createdAt).toLocaleDateString()}</td>
-      <td style={{ textAlign: "right" }}>
-        <button className="btn btn-sm" disabled={update.isPending} onClick={() => update.mutate({ disabled: !user.disabled })}>
-          {user.disabled ? "Enable" : "Disable"}
-        </button>
-      </td>
-    </tr>
-  );
 }
+
+const USER_COLUMNS: Column<PublicUser>[] = [
+  { header: "User", width: "38%", primary: true, cell: (u) => <><div style={{ fontWeight: 600 }}>{u.name}</div><div className="muted">{u.email}</div></> },
+  { header: "Role", width: "18%", cell: (u) => <RoleCell user={u} /> },
+  { header: "Status", width: "14%", cell: (u) => (u.disabled ? <span className="badge badge-failed">Disabled</span> : <span className="badge badge-ready">Active</span>) },
+  { header: "Created", width: "16%", cell: (u) => <span className="muted">{new Date(u.createdAt).toLocaleDateString()}</span> },
+  { header: "Actions", width: "14%", hideHeader: true, align: "end", cell: (u) => <ToggleCell user={u} /> },
+];
 
 export function UsersAdmin() {
   const query = useQuery({ queryKey: ["users"], queryFn: () => apiFetch<{ users: PublicUser[] }>("/api/v1/users") });
@@ -87,12 +99,7 @@ export function UsersAdmin() {
       ) : query.data.users.length === 0 ? (
         <EmptyState title="No users" />
       ) : (
-        <div className="card card-flush table-wrap">
-          <table className="table">
-            <thead><tr><th>User</th><th>Role</th><th>Status</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr></thead>
-            <tbody>{query.data.users.map((u) => <UserRow key={u.id} user={u} />)}</tbody>
-          </table>
-        </div>
+        <DataTable caption="Users" columns={USER_COLUMNS} rows={query.data.users} rowKey={(u) => u.id} />
       )}
     </div>
   );

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/components/ui/api";
+import { DataTable, type Column } from "@/components/ui/data-table";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { PublicWebhookDelivery, PublicWebhookEndpoint } from "@/lib/webhooks/manage";
 import type { WebhookEvent } from "@/lib/webhooks/schemas";
@@ -13,6 +14,8 @@ const EVENT_HINTS: Record<WebhookEvent, string> = {
   "file.ready": "processing finished, the file can be downloaded",
   "file.deleted": "a file was moved to the trash",
   "file.quarantined": "processing set a file aside as unsafe",
+  "alert.opened": "an alert rule started firing (see the dashboard)",
+  "alert.resolved": "an alert's condition cleared",
 };
 
 function SecretNotice({ endpoint, onDone }: { endpoint: CreatedEndpoint; onDone: () => void }) {
@@ -102,6 +105,18 @@ function DeliveryStatus({ d }: { d: PublicWebhookDelivery }) {
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
 
+const DELIVERY_COLUMNS: Column<PublicWebhookDelivery>[] = [
+  { header: "Event", width: "26%", primary: true, cell: (d) => <><code>{d.event}</code><div className="muted mono clamp-2" title="Framevault-Delivery id">{d.id}</div></> },
+  { header: "Status", width: "12%", cell: (d) => <DeliveryStatus d={d} /> },
+  { header: "Attempts", width: "10%", align: "end", cell: (d) => d.attempts },
+  {
+    header: "Last response", width: "20%",
+    cell: (d) => <>{d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : "—"}{d.lastError && <div className="field-hint clamp-2" style={{ color: "var(--danger)" }} title={d.lastError}>{d.lastError}</div>}</>,
+  },
+  { header: "Created", width: "16%", cell: (d) => <span className="muted">{when(d.createdAt)}</span> },
+  { header: "Last attempt", width: "16%", cell: (d) => <span className="muted">{d.deliveredAt ? `Delivered ${when(d.deliveredAt)}` : when(d.lastAttemptAt)}</span> },
+];
+
 function DeliveryList({ endpointId }: { endpointId: string }) {
   const query = useQuery({
     queryKey: ["webhooks", endpointId, "deliveries"],
@@ -113,27 +128,7 @@ function DeliveryList({ endpointId }: { endpointId: string }) {
   if (query.isError) return <Alert>Could not load deliveries: {query.error.message}</Alert>;
   if (query.data.deliveries.length === 0) return <p className="muted" style={{ margin: 0 }}>No deliveries yet. They appear here when a subscribed event happens.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="sr-only">The 20 most recent deliveries</caption>
-        <thead><tr><th>Event</th><th>Status</th><th>Attempts</th><th>Last response</th><th>Created</th><th>Last attempt</th></tr></thead>
-        <tbody>
-          {query.data.deliveries.map((d) => (
-            <tr key={d.id} data-testid="webhook-delivery-row">
-              <td><code>{d.event}</code><div className="muted mono" title="Framevault-Delivery id">{d.id}</div></td>
-              <td><DeliveryStatus d={d} /></td>
-              <td>{d.attempts}</td>
-              <td>
-                {d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : "—"}
-                {d.lastError && <div className="field-hint" style={{ color: "var(--danger)" }}>{d.lastError}</div>}
-              </td>
-              <td className="muted">{when(d.createdAt)}</td>
-              <td className="muted">{d.deliveredAt ? `Delivered ${when(d.deliveredAt)}` : when(d.lastAttemptAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="The 20 most recent deliveries" columns={DELIVERY_COLUMNS} rows={query.data.deliveries} rowKey={(d) => d.id} rowProps={() => ({ "data-testid": "webhook-delivery-row" })} />
   );
 }
 

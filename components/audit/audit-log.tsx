@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/components/ui/api";
+import { DataTable, type Column } from "@/components/ui/data-table";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { ApiAuditEvent } from "@/lib/audit/query";
 import type { AuditVerification as Verification } from "@/lib/audit/verify";
@@ -45,6 +46,19 @@ function VerificationBanner() {
     </Alert>
   );
 }
+
+const AUDIT_COLUMNS: Column<ApiAuditEvent>[] = [
+  { header: "#", width: "7%", cell: (e) => <span className="mono" title={e.seq === null ? "Not sealed yet" : undefined}>{e.seq ?? "…"}</span> },
+  { header: "When", width: "17%", cell: (e) => new Date(e.occurredAt).toLocaleString() },
+  { header: "Action", width: "17%", primary: true, cell: (e) => <span className="mono">{e.action}</span> },
+  { header: "Outcome", width: "10%", cell: (e) => <span className={`badge ${e.outcome === "success" ? "badge-ready" : "badge-failed"}`}>{e.outcome}</span> },
+  {
+    header: "Actor", width: "19%",
+    cell: (e) => <span className="mono" title={e.userAgent ?? undefined}>{e.actorType === "system" ? e.actorId : `${e.actorType}${e.actorId ? `:${e.actorId.slice(0, 8)}` : ""}`}</span>,
+  },
+  { header: "File", width: "12%", cell: (e) => <span className="mono">{e.fileId ? <Link href={`/files/${e.fileId}`}>{e.fileId.slice(0, 8)}</Link> : "—"}</span> },
+  { header: "IP", width: "18%", cell: (e) => <span className="mono">{e.ip ?? "—"}</span> },
+];
 
 export function AuditLog() {
   const [filters, setFilters] = useState<Record<string, string>>({});
@@ -101,24 +115,7 @@ export function AuditLog() {
               {counted.totalExact ? "" : "about "}{counted.total.toLocaleString()} {counted.total === 1 ? "event" : "events"} match
             </p>
           )}
-          <div className="card card-flush table-wrap">
-            <table className="table">
-              <thead><tr><th>#</th><th>When</th><th>Action</th><th>Outcome</th><th>Actor</th><th>File</th><th>IP</th></tr></thead>
-              <tbody>
-                {events.map((e) => (
-                  <tr key={e.id} data-testid="audit-row">
-                    <td className="mono" title={e.seq === null ? "Not sealed yet" : undefined}>{e.seq ?? "…"}</td>
-                    <td style={{ whiteSpace: "nowrap" }}>{new Date(e.occurredAt).toLocaleString()}</td>
-                    <td className="mono">{e.action}</td>
-                    <td><span className={`badge ${e.outcome === "success" ? "badge-ready" : "badge-failed"}`}>{e.outcome}</span></td>
-                    <td className="mono" title={e.userAgent ?? undefined}>{e.actorType === "system" ? e.actorId : `${e.actorType}${e.actorId ? `:${e.actorId.slice(0, 8)}` : ""}`}</td>
-                    <td className="mono">{e.fileId ? <Link href={`/files/${e.fileId}`}>{e.fileId.slice(0, 8)}</Link> : "—"}</td>
-                    <td className="mono">{e.ip ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="Audit events, newest first" columns={AUDIT_COLUMNS} rows={events} rowKey={(e) => String(e.id)} rowProps={() => ({ "data-testid": "audit-row" })} />
         </>
       )}
       {log.hasNextPage && (

@@ -14,6 +14,7 @@ export interface ShellUser {
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   const can = (p: Permission) => roleHas(user.role, p);
   const links = [
+    ...(can("ops.manage") ? [{ href: "/admin", label: "Dashboard", exact: true }] : []),
     ...(can("files.read") ? [{ href: "/files", label: "Files" }] : []),
     ...(can("files.write") ? [{ href: "/upload", label: "Upload" }] : []),
     ...(can("files.delete") ? [{ href: "/trash", label: "Trash" }] : []),

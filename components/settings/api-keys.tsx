@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { apiFetch } from "@/components/ui/api";
+import { DataTable, type Column } from "@/components/ui/data-table";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import { revokeApiKeyAction } from "@/lib/api-keys/actions";
 import type { PublicApiKey } from "@/lib/api-keys/manage";
@@ -86,6 +87,21 @@ export function ApiKeysManager({ grantableScopes, showOwner }: { grantableScopes
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["api-keys"] }),
   });
+  const columns: Column<PublicApiKey>[] = [
+    { header: "Key", width: showOwner ? "17%" : "22%", primary: true, cell: (k) => <><div style={{ fontWeight: 600 }}>{k.name}</div><code className="mono muted">{k.prefix}…</code></> },
+    ...(showOwner ? [{ header: "Owner", width: "18%", cell: (k: PublicApiKey) => <span className="muted">{k.ownerEmail}</span> }] : []),
+    { header: "Scopes", width: "18%", cell: (k) => k.scopes.map((sc) => <span key={sc} className="tag">{sc}</span>) },
+    { header: "Limits", width: "14%", cell: (k) => <span className="muted">{k.cameraId ? `camera ${k.cameraId}` : "—"}{k.expiresAt ? ` · until ${new Date(k.expiresAt).toLocaleDateString()}` : ""}</span> },
+    { header: "Last used", width: "13%", cell: (k) => <span className="muted">{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "Never"}</span> },
+    {
+      header: "Status", width: "10%",
+      cell: (k) => (k.revokedAt ? <span className="badge badge-failed">Revoked</span> : k.expiresAt !== null && new Date(k.expiresAt) <= new Date() ? <span className="badge badge-failed">Expired</span> : <span className="badge badge-ready">Active</span>),
+    },
+    {
+      header: "Actions", width: "10%", hideHeader: true, align: "end",
+      cell: (k) => !k.revokedAt && <button className="btn btn-sm btn-danger" disabled={revoke.isPending} onClick={() => confirm(`Revoke "${k.name}"? Systems using it stop working at once.`) && revoke.mutate(k.id)}>Revoke</button>,
+    },
+  ];
   return (
     <div className="stack">
       <div className="page-header">
@@ -103,29 +119,7 @@ export function ApiKeysManager({ grantableScopes, showOwner }: { grantableScopes
       ) : keys.data.apiKeys.length === 0 ? (
         <EmptyState title="No API keys yet">Create one for each camera or system, with only the scopes it needs.</EmptyState>
       ) : (
-        <div className="card card-flush table-wrap">
-          <table className="table">
-            <thead><tr><th>Key</th>{showOwner && <th>Owner</th>}<th>Scopes</th><th>Limits</th><th>Last used</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
-            <tbody>
-              {keys.data.apiKeys.map((k) => {
-                const expired = k.expiresAt !== null && new Date(k.expiresAt) <= new Date();
-                return (
-                  <tr key={k.id} data-testid="api-key-row">
-                    <td><div style={{ fontWeight: 600 }}>{k.name}</div><code className="mono muted">{k.prefix}…</code></td>
-                    {showOwner && <td className="muted">{k.ownerEmail}</td>}
-                    <td>{k.scopes.map((s) => <span key={s} className="tag">{s}</span>)}</td>
-                    <td className="muted">{k.cameraId ? `camera ${k.cameraId}` : "—"}{k.expiresAt ? ` · until ${new Date(k.expiresAt).toLocaleDateString()}` : ""}</td>
-                    <td className="muted">{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "Never"}</td>
-                    <td>{k.revokedAt ? <span className="badge badge-failed">Revoked</span> : expired ? <span className="badge badge-failed">Expired</span> : <span className="badge badge-ready">Active</span>}</td>
-                    <td style={{ textAlign: "right" }}>
-                      {!k.revokedAt && <button className="btn btn-sm btn-danger" disabled={revoke.isPending} onClick={() => confirm(`Revoke "${k.name}"? Systems using it stop working at once.`) && revoke.mutate(k.id)}>Revoke</button>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="API keys" columns={columns} rows={keys.data.apiKeys} rowKey={(k) => k.id} rowProps={() => ({ "data-testid": "api-key-row" })} />
       )}
     </div>
   );

@@ -5,7 +5,7 @@ import { DEFAULT_ARCHIVE_POLICIES } from "@/lib/archive/defaults";
 import { actorHas, type Actor } from "@/lib/auth/actor";
 import { API_ROUTES, type RouteDoc } from "@/lib/openapi/routes";
 import { adminSignIn, anonymous, apiUpload, newUser, sessionFromCookie, type Session } from "@/scripts/testing/client";
-import { ownerSql, waitUntilProcessed } from "@/scripts/testing/backends";
+import { ownerSql, testSql, waitUntilProcessed } from "@/scripts/testing/backends";
 import { makeJpeg } from "@/scripts/testing/fixtures";
 
 // Every /api/v1 operation x every kind of caller x own/other's resource, each with the status the
@@ -150,6 +150,12 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
     expect(listed.body.jobs).toHaveLength(1);
     return listed.body.jobs[0].id;
   }
+  if (kind === "alert") {
+    // Alerts belong to no one either; a resolved one, so no rule resolves it and no dashboard shows it.
+    const [row] = await testSql()`insert into alerts (rule, key, severity, title, status, resolved_at)
+      values ('matrix', ${randomUUID()}, 'info', 'authorisation matrix', 'resolved', now()) returning id`;
+    return row.id as string;
+  }
   // Webhook endpoints belong to no one: admins manage them all.
   const admin = await adminSignIn();
   // Subscribed to an event these tests never cause, so no delivery is attempted.
@@ -205,7 +211,7 @@ describe("authorisation matrix", () => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of API_ROUTES) {
-      const kind = OWNED[route.path] ?? (route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.includes("{id}") ? "webhook" : undefined);
+      const kind = OWNED[route.path] ?? (route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.includes("{id}") ? "webhook" : undefined);
       const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
       for (const caller of callers) {
         for (const variant of variants) {

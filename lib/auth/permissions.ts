@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   "webhooks.manage",
   /** See background work (processing jobs) and re-run it. */
   "jobs.manage",
+  /** The operations dashboard (storage, activity, costs) and alerts: list, acknowledge, evaluate now. */
+  "ops.manage",
   "backup.read",
   /** Archive policies and lifecycle runs (archive now; retention and reconciliation later). */
   "lifecycle.manage",

@@ -201,3 +201,41 @@ export const cdnInvalidationList = z.object({
     lastError: nullableString, createdAt: isoDate, submittedAt: isoDate.nullable(), completedAt: isoDate.nullable(),
   })),
 });
+
+export const alert = z.object({
+  id: z.uuid(), rule: z.string().describe("the rule that fired: processing-failures, storage-threshold, audit-chain-invalid, webhook-failures"),
+  key: z.string().describe("which condition of the rule (one alert per rule and key while unresolved)"),
+  severity: z.enum(["info", "warning", "critical"]), status: z.enum(["open", "acknowledged", "resolved"]), title: z.string(),
+  details: z.record(z.string(), z.unknown()).describe("what the rule measured when it last saw the condition"),
+  openedAt: isoDate, lastSeenAt: isoDate, acknowledgedAt: isoDate.nullable(), acknowledgedBy: z.uuid().nullable(), resolvedAt: isoDate.nullable(),
+});
+
+export const alertList = z.object({
+  alerts: z.array(alert),
+  counts: z.object({ open: z.number().int(), acknowledged: z.number().int() }),
+});
+
+export const requested = z.object({ requested: z.literal(true), eventId: nullableString.describe("the workflow event sent") });
+
+const hourly = z.object({ hour: isoDate });
+const history = z.object({ names: z.array(z.string()), points: z.array(z.object({ day: z.string() }).catchall(z.union([z.number(), z.string()]))) });
+
+export const operationsOverview = z.object({
+  generatedAt: isoDate,
+  totals: z.object({
+    files: z.number().int(), bytes: z.number().int(), trashFiles: z.number().int(), trashBytes: z.number().int(),
+    storedBytes: z.number().int().describe("every owner's stored versions and trash (the quota counters)"), monthlyCost: z.number(),
+  }),
+  byTier: z.array(z.object({ tier: z.string(), files: z.number().int(), bytes: z.number().int(), pricePerGbMonth: z.number(), monthlyCost: z.number() })),
+  today: z.object({ uploads: z.number().int(), uploadBytes: z.number().int(), downloads: z.number().int() }).describe("since midnight UTC"),
+  jobs: z.object({ failed: z.number().int(), failedLast24h: z.number().int(), queued: z.number().int(), running: z.number().int() }),
+  lastBackup: z.object({ finishedAt: isoDate, status: z.string(), bytes: z.number().int() }).nullable().describe("null until a backup has run"),
+  alerts: z.object({ open: z.number().int(), acknowledged: z.number().int() }),
+  activity: z.array(hourly.extend({ uploads: z.number().int(), downloads: z.number().int() })).describe("the last 24 hours: uploaded versions, and file.download audit rows"),
+  processingDurations: z.array(hourly.extend({ jobs: z.number().int(), p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() })).describe("seconds, succeeded processing jobs by the hour they finished"),
+  errors: z.array(z.object({ source: z.enum(["processing", "audit", "webhooks"]), name: z.string(), count: z.number().int() })).describe("the last 7 days: failed jobs by step, failed or denied audit rows by action, failed deliveries by event"),
+  storageHistory: z.object({ tiers: history, cameras: history }).describe("bytes per day from the daily snapshots, today computed live"),
+  cameras: z.array(z.object({ cameraId: nullableString, files: z.number().int(), bytes: z.number().int(), bytesByTier: z.record(z.string(), z.number()), monthlyCost: z.number() })),
+  cameraCount: z.number().int(),
+  prices: z.object({ currency: z.string(), perGbMonth: z.record(z.string(), z.number()) }),
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listAlertsQuerySchema } from "@/lib/alerts/schemas";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
@@ -118,4 +119,14 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The retrieval", schema: r.retrieval }, 404: { description: "No such retrieval, or not yours" } } },
   { method: "get", path: "/api/v1/cdn/invalidations", tag: "CDN", summary: "Recent CDN invalidations (paths, cost estimate, status) with this month's path count and cost", permission: "jobs.manage", query: cdnInvalidationListQuerySchema,
     responses: { 200: { description: "Invalidations, newest first", schema: r.cdnInvalidationList } } },
+  { method: "get", path: "/api/v1/alerts", tag: "Operations", summary: "Alerts, newest first (status=active, the default: open and acknowledged), with the counts still active", permission: "ops.manage", query: listAlertsQuerySchema,
+    responses: { 200: { description: "Alerts", schema: r.alertList } } },
+  { method: "post", path: "/api/v1/alerts/evaluate", tag: "Operations", summary: "Run the alert rules now (they also run every minute); transitions are sent as alert.opened / alert.resolved webhooks", permission: "ops.manage",
+    responses: { 202: { description: "Evaluation requested", schema: r.requested } } },
+  { method: "post", path: "/api/v1/alerts/{id}/acknowledge", tag: "Operations", summary: "Acknowledge an alert: it stays until its condition clears and is not opened again meanwhile; idempotent; audited as alert.acknowledge", permission: "ops.manage",
+    responses: { 200: { description: "The alert", schema: r.alert }, 404: { description: "No such alert" } } },
+  { method: "get", path: "/api/v1/admin/overview", tag: "Operations", summary: "The admin dashboard's figures: files and bytes by tier, per-camera storage and monthly cost at the configured prices, uploads and downloads, processing durations, errors, storage history, alerts", permission: "ops.manage",
+    responses: { 200: { description: "The overview", schema: r.operationsOverview } } },
+  { method: "post", path: "/api/v1/admin/storage-snapshots", tag: "Operations", summary: "Take today's storage snapshot now (the storage-snapshot workflow also runs daily)", permission: "ops.manage",
+    responses: { 202: { description: "Snapshot requested", schema: r.requested } } },
 ];

@@ -65,7 +65,7 @@ describe("audit trail of a file", () => {
     expect(asAdmin[0]).toMatchObject({ userAgent: "admin-agent/2.0", ip: expect.any(String), actorId: asAuditor[0].actorId, actor: expect.stringContaining("(admin)") });
   });
 
-  it("records a page that polls its file as one view a minute, and ranges of one playback as one download", async () => {
+  it("records a page that refetches its file as one view per AUDIT_VIEW_COALESCE_MINUTES, and ranges of one playback as one download", async () => {
     const up = await apiUpload(owner.session, { name: "poll.jpg", type: "image/jpeg", bytes: await makeJpeg() });
     const id = up.body.fileId;
     for (let i = 0; i < 5; i++) expect((await owner.session.json(`/api/v1/files/${id}`)).status).toBe(200);
