@@ -163,6 +163,9 @@ const schema = z.object({
   ALERT_WEBHOOK_FAILURES_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
   /** The audit chain is re-verified (a full pass) at most this often by the alert rule. */
   ALERT_AUDIT_VERIFY_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Archive alerts (the spec's archive alerting): a run still going after this long, and this month's retrieval estimates above this. */
+  ALERT_ARCHIVE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(120),
+  ALERT_RETRIEVAL_COST_USD: z.coerce.number().min(0).default(100),
   /** Monthly storage prices per GiB by tier, for the dashboard's cost figures (AWS S3 list prices as defaults). */
   STORAGE_PRICE_PER_GB_MONTH_STANDARD: z.coerce.number().min(0).default(0.023),
   STORAGE_PRICE_PER_GB_MONTH_INFREQUENT: z.coerce.number().min(0).default(0.0125),

@@ -1,3 +1,4 @@
+import { archiveFailure, archiveTimeout, highRetrievalCost } from "./archive";
 import { auditChainInvalid } from "./audit-chain";
 import { processingFailures } from "./processing-failures";
 import { storageThreshold } from "./storage-threshold";
@@ -5,7 +6,7 @@ import type { AlertRule } from "./types";
 import { webhookFailures } from "./webhook-failures";
 
 /**
- * Every alert rule the evaluation runs, one file each. Backup and archive add theirs here (backup failure,
- * timeout and size anomaly; archive failure and timeout; retrieval cost) as those features land.
+ * Every alert rule the evaluation runs, one file each. Backup adds its rules here (failure, timeout and
+ * size anomaly) when it lands.
  */
-export const ALERT_RULES: AlertRule[] = [processingFailures, storageThreshold, auditChainInvalid, webhookFailures];
+export const ALERT_RULES: AlertRule[] = [processingFailures, storageThreshold, auditChainInvalid, webhookFailures, archiveFailure, archiveTimeout, highRetrievalCost];

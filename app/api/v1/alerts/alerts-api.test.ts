@@ -153,6 +153,34 @@ describe("alerts", () => {
   }, 300_000);
 });
 
+describe("archive alerts", () => {
+  it("an archive run going past ALERT_ARCHIVE_TIMEOUT_MINUTES opens archive-timeout; once it has failed, archive-failure replaces it until a run finishes clean", async () => {
+    const trigger = `alerts-test-${randomUUID()}`;
+    const [stuck] = await testSql()`
+      insert into lifecycle_runs (kind, status, trigger, created_at, started_at)
+      values ('archive', 'running', ${trigger}, now() - interval '3 hours', now() - interval '3 hours') returning id`;
+    try {
+      await evaluateNow();
+      await waitForStatus(async () => String((await unresolved("archive-timeout")).some((a) => (a as unknown as { key: string }).key === stuck.id)), "true", 30_000);
+
+      await testSql()`update lifecycle_runs set status = 'failed', error = 'storage unreachable (test)', finished_at = now() where id = ${stuck.id}`;
+      await evaluateNow();
+      await waitForStatus(async () => String((await unresolved("archive-failure")).length), "1", 30_000);
+      const [failure] = await unresolved("archive-failure");
+      expect((failure as unknown as { title: string }).title).toContain("storage unreachable (test)");
+      expect((await unresolved("archive-timeout")).filter((a) => (a as unknown as { key: string }).key === stuck.id)).toHaveLength(0);
+
+      await testSql()`
+        insert into lifecycle_runs (kind, status, trigger, counts, created_at, started_at, finished_at)
+        values ('archive', 'succeeded', ${trigger}, '{"failed":0}'::jsonb, now(), now(), now() + interval '1 second')`;
+      await evaluateNow();
+      expect(await waitForStatus(async () => (await alertById(failure.id))!.status, "resolved", 30_000)).toBe("resolved");
+    } finally {
+      await testSql()`delete from lifecycle_runs where trigger = ${trigger}`;
+    }
+  }, 120_000);
+});
+
 describe("GET /api/v1/admin/overview", () => {
   it("counts a camera's upload and download, prices its storage, and keeps a daily snapshot on demand", async () => {
     const owner = await newUser();
