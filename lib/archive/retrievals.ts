@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb, type Database, type Tx } from "@/db/client";
 import { files, retrievals, type ArchiveClass, type Retrieval } from "@/db/schema";
@@ -179,7 +179,7 @@ export async function sweepRetrievals(): Promise<{ readied: number; expired: num
   const due = await getDb()
     .select({ id: retrievals.id, status: retrievals.status })
     .from(retrievals)
-    .where(sql`(${retrievals.status} = 'pending' and ${retrievals.estimatedReadyAt} <= ${now}) or (${retrievals.status} = 'ready' and ${retrievals.expiresAt} <= ${now})`)
+    .where(or(and(eq(retrievals.status, "pending"), lte(retrievals.estimatedReadyAt, now)), and(eq(retrievals.status, "ready"), lte(retrievals.expiresAt, now))))
     .limit(500);
   let readied = 0;
   let expired = 0;

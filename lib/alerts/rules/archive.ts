@@ -36,7 +36,7 @@ export const archiveTimeout: AlertRule = {
     const since = new Date(now.getTime() - minutes * 60_000);
     const runs = await getDb().execute<{ id: string; started: Date }>(sql`
       select id, coalesce(started_at, created_at) as started from lifecycle_runs
-       where kind = 'archive' and status in ('queued', 'running') and coalesce(started_at, created_at) < ${since}`);
+       where kind = 'archive' and status in ('queued', 'running') and coalesce(started_at, created_at) < ${since.toISOString()}::timestamptz`);
     return runs.map((r) => ({
       key: r.id,
       title: `An archive run has been going for more than ${minutes} minutes`,
@@ -56,7 +56,7 @@ export const highRetrievalCost: AlertRule = {
     const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const [row] = await getDb().execute<{ cost: number; n: number }>(sql`
       select coalesce(sum(estimated_cost), 0)::float8 as cost, count(*)::int as n from retrievals
-       where status <> 'failed' and created_at >= ${month}`);
+       where status <> 'failed' and created_at >= ${month.toISOString()}::timestamptz`);
     const cost = Number(row?.cost ?? 0);
     if (cost <= threshold) return [];
     return [{
