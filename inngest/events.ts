@@ -72,3 +72,8 @@ export const fileArchived = eventType("file/archived", {
 export const cdnInvalidationRequested = eventType("cdn/invalidation.requested", {
   schema: z.object({}),
 });
+
+/** "Run now" for reconciliation; the weekly cron starts one without a runId. */
+export const reconcileRunRequested = eventType("lifecycle/reconcile.requested", {
+  schema: z.object({ runId: z.uuid() }),
+});
