@@ -70,9 +70,9 @@ export function ReconciliationAdmin() {
               {c.listedObjects ?? 0} objects ({formatBytes(c.listedBytes ?? 0)}) listed · grace {c.graceHours} h
             </p>
             <div className="row">
-              <span className={`badge ${c.orphanCount ? "badge-processing" : "badge-ready"}`}>{c.orphanCount ?? 0} orphans ({formatBytes(c.orphanBytes ?? 0)})</span>
+              <span className={`badge ${c.orphanCount ? "badge-processing" : "badge-ready"}`}>{c.orphanCount ?? 0} orphan{c.orphanCount === 1 ? "" : "s"} ({formatBytes(c.orphanBytes ?? 0)})</span>
               <span className={`badge ${c.missingCount ? "badge-failed" : "badge-ready"}`}>{c.missingCount ?? 0} missing ({c.missingNew ?? 0} new)</span>
-              <span className={`badge ${c.sizeMismatchCount ? "badge-processing" : "badge-ready"}`}>{c.sizeMismatchCount ?? 0} size mismatches</span>
+              <span className={`badge ${c.sizeMismatchCount ? "badge-processing" : "badge-ready"}`}>{c.sizeMismatchCount ?? 0} size mismatch{c.sizeMismatchCount === 1 ? "" : "es"}</span>
               <span className="muted">safe: {c.safe?.recent ?? 0} recent, {c.safe?.uploadInFlight ?? 0} uploading, {c.safe?.queuedForDeletion ?? 0} queued for deletion</span>
             </div>
           </section>
@@ -82,7 +82,7 @@ export function ReconciliationAdmin() {
               <h2 id="orphans-h" style={{ margin: 0 }}>Orphan objects<Totals shown={c.orphanObjects?.length ?? 0} total={c.orphanCount ?? 0} /></h2>
               {pendingOrphans.length > 0 && (
                 <button type="button" className="btn btn-danger" onClick={confirmDelete} disabled={deleteOrphans.isPending} data-testid="delete-orphans">
-                  {deleteOrphans.isPending ? "Deleting…" : `Delete ${pendingOrphans.length} orphan(s)`}
+                  {deleteOrphans.isPending ? "Deleting…" : `Delete ${pendingOrphans.length} orphan${pendingOrphans.length === 1 ? "" : "s"}`}
                 </button>
               )}
             </div>
@@ -98,7 +98,7 @@ export function ReconciliationAdmin() {
                   <tbody>
                     {c.orphanObjects.map((o) => (
                       <tr key={o.key} data-testid="orphan-row">
-                        <td><code style={{ wordBreak: "break-all" }}>{o.key}</code></td>
+                        <td style={{ minWidth: "16rem" }}><code style={{ wordBreak: "break-all" }}>{o.key}</code></td>
                         <td>{formatBytes(o.size)}</td>
                         <td className="muted">{o.lastModified ? new Date(o.lastModified).toLocaleString() : "—"}</td>
                         <td>{o.deletedAt ? <span className="badge">deleted</span> : <span className="badge badge-processing">orphan</span>}</td>
@@ -118,11 +118,11 @@ export function ReconciliationAdmin() {
               <div className="table-wrap">
                 <table className="table">
                   <caption className="sr-only">Rows whose object is not in the bucket</caption>
-                  <thead><tr><th>Key</th><th>Kind</th><th>File</th><th>Expected size</th><th>Since</th></tr></thead>
+                  <thead><tr><th>Key</th><th>Kind</th><th>File</th><th>Expected size</th><th>Reported</th></tr></thead>
                   <tbody>
                     {c.missingObjects.map((m) => (
                       <tr key={`${m.kind}-${m.key}`} data-testid="missing-row">
-                        <td><code style={{ wordBreak: "break-all" }}>{m.key}</code></td>
+                        <td style={{ minWidth: "16rem" }}><code style={{ wordBreak: "break-all" }}>{m.key}</code></td>
                         <td>{m.kind}</td>
                         <td>{m.fileId ? <Link href={`/files/${m.fileId}`}>Open file</Link> : <span className="muted">—</span>}</td>
                         <td>{formatBytes(m.expectedSize)}</td>
@@ -147,7 +147,7 @@ export function ReconciliationAdmin() {
                   <tbody>
                     {c.sizeMismatches.map((s) => (
                       <tr key={`${s.kind}-${s.key}-${s.expectedSize}`}>
-                        <td><code style={{ wordBreak: "break-all" }}>{s.key}</code></td>
+                        <td style={{ minWidth: "16rem" }}><code style={{ wordBreak: "break-all" }}>{s.key}</code></td>
                         <td>{s.kind}</td>
                         <td>{formatBytes(s.expectedSize)}</td>
                         <td>{formatBytes(s.actualSize)}</td>

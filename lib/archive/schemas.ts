@@ -33,7 +33,8 @@ export const createLifecycleRunSchema = z
     graceHours: z.number().min(0).max(8760).optional()
       .meta({ description: "Reconciliation only: report objects without a row once older than this many hours (default RECONCILE_GRACE_HOURS)." }),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.graceHours === undefined || r.kind === "reconcile", { message: "graceHours applies to reconcile runs only.", path: ["graceHours"] });
 
 export const deleteOrphansSchema = z
   .object({ keys: z.array(z.string().min(1).max(1024)).min(1).max(1000).optional().meta({ description: "Only these of the run's orphans; all of them when omitted." }) })

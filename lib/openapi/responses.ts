@@ -60,7 +60,7 @@ export const fileDetail = fileSummary
       cdnUrl: z.url().nullable().meta({ description: "Signed, long-lived edge URL (immutable content) when a CDN is configured; null otherwise." }),
       contentType: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable(), size: z.number().int(),
     })),
-    versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean() })),
+    versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean(), missing: z.boolean().meta({ description: "Reconciliation found no stored object: downloads answer 409 file_missing" }) })),
   });
 
 export const countingEvent = z.object({

@@ -41,6 +41,8 @@ describe("reconciliation", () => {
     expect(refused.status).toBe(403);
     const bad = await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind: "reconcile", graceHours: -1 } });
     expect(bad.status).toBe(400);
+    const wrongKind = await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind: "archive", graceHours: 0 } });
+    expect(wrongKind.status).toBe(400);
     const notRun = await admin.json(`/api/v1/lifecycle/runs/${randomUUID()}/delete-orphans`, { method: "POST", body: {} });
     expect(notRun.status).toBe(404);
   });
@@ -64,6 +66,8 @@ describe("reconciliation", () => {
     const [marked] = await testSql()`select object_missing_at from file_versions where id = ${version.id}`;
     expect(marked.object_missing_at).not.toBeNull();
 
+    const detail = await alice.session.json(`/api/v1/files/${fileId}`);
+    expect(detail.body.versions[0]).toMatchObject({ current: true, missing: true });
     // A download of the missing file is a clear refusal, not a 500.
     const download = await alice.session.fetch(`/api/v1/files/${fileId}/download`);
     expect(download.status).toBe(409);
