@@ -103,3 +103,8 @@ export const alertResolved = eventType("alert/resolved", { schema: alertData });
 export const storageSnapshotRequested = eventType("storage/snapshot.requested", {
   schema: z.object({}),
 });
+
+/** "Run now" for reconciliation; the weekly cron starts one without a runId. */
+export const reconcileRunRequested = eventType("lifecycle/reconcile.requested", {
+  schema: z.object({ runId: z.uuid() }),
+});

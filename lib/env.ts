@@ -138,6 +138,8 @@ const schema = z.object({
   ARCHIVE_TIME_SCALE: z.coerce.number().positive().default(1),
   /** JSON overriding the retrieval price/time table, e.g. `{"GLACIER":{"standard":{"perGb":0.012}}}` (see lib/archive/pricing.ts). */
   ARCHIVE_RETRIEVAL_PRICING: z.string().default(""),
+  /** Reconciliation reports an object without a row only once it is older than this (uploads in flight are safe). */
+  RECONCILE_GRACE_HOURS: z.coerce.number().min(0).max(8760).default(24),
   /** Lets webhooks reach loopback and private addresses (local receivers, tests); off in production. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
   LOG_SQL: bool.default(false),

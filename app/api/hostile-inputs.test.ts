@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 // A corpus of hostile requests across every route. Each must get a 4xx (in the one error envelope when the
 // app answers; S3's own refusal for presigned URLs), never a 5xx or a hang, must leave nothing behind in the
 // bucket or the tables, and must leave the server answering.
@@ -125,6 +126,8 @@ function jsonRouteCases(): Case[] {
     { path: "/api/v1/files/bulk-download", method: "POST", as: () => users[0].session, valid: { ids: [fileId] } },
     { path: `/api/v1/files/${fileId}/retrievals`, method: "POST", as: () => users[0].session, valid: { tier: "standard", days: 1 } },
     { path: "/api/v1/lifecycle/runs", method: "POST", as: () => admin, valid: { kind: "archive" } },
+    // No such run: a body that parses reaches the lookup and is a 404; every other one is refused before it.
+    { path: `/api/v1/lifecycle/runs/${randomUUID()}/delete-orphans`, method: "POST", as: () => admin, valid: { keys: ["originals/x"] } },
   ];
   return routes.flatMap((r) => badBodies(r.valid).map((b) => ({ name: `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, "{id}")}: ${b.name}`, as: r.as(), method: r.method, path: r.path, headers: b.headers, body: b.body })));
 }

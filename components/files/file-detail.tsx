@@ -108,6 +108,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
   // Only files that passed processing are served (the API refuses the rest with a 409).
   const servable = file.status === "ready";
   const archived = file.storageClass !== "STANDARD";
+  const missing = file.versions.some((v) => v.current && v.missing);
   return (
     <div className="stack">
       <div className="page-header">
@@ -117,7 +118,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
         </div>
         <div className="row">
           {canWrite && !editing && <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="edit-file">Edit</button>}
-          {servable && !archived && <a className="btn btn-primary" href={`/api/v1/files/${file.fileId}/download`} download data-testid="download">Download</a>}
+          {servable && !archived && !missing && <a className="btn btn-primary" href={`/api/v1/files/${file.fileId}/download`} download data-testid="download">Download</a>}
           {!confirming ? (
             <button className="btn btn-danger" onClick={() => setConfirming(true)}>Delete</button>
           ) : (
@@ -133,6 +134,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
       </div>
       {remove.isError && <Alert>Could not delete: {remove.error.message}</Alert>}
       {file.statusReason && <Alert kind={file.status === "ready" ? "info" : "error"}>{file.statusReason}</Alert>}
+      {missing && <Alert>This file&apos;s stored content is missing from storage (found by reconciliation); it cannot be downloaded until an administrator restores it.</Alert>}
       {archived && <RetrievePanel fileId={file.fileId} storageClass={file.storageClass} archivedAt={file.archivedAt} rule={file.archiveRule} />}
       <div className="detail">
         <Viewer file={file} />

@@ -110,6 +110,8 @@ export const fileVersions = pgTable(
     mediaInfo: jsonb("media_info").$type<MediaInfo>(),
     /** Set on a version recorded by a restore: the number of the version whose content it points at. */
     restoredFrom: integer("restored_from"),
+    /** Set by reconciliation when the bucket has no object at `objectKey` (cleared when it is back); downloads refuse with 409 `file_missing`. */
+    objectMissingAt: timestamp("object_missing_at", { withTimezone: true }),
     createdBy: uuid("created_by").references(() => users.id),
     /** The API key that uploaded or restored it (createdBy is then null). */
     createdByKeyId: uuid("created_by_key_id").references(() => apiKeys.id),
@@ -119,6 +121,8 @@ export const fileVersions = pgTable(
     uniqueIndex("file_versions_file_version_key").on(t.fileId, t.version),
     // A purge deletes an object only when no other version points at it.
     index("file_versions_object_key_idx").on(t.objectKey),
+    // Reconciliation walks the bucket's listing (byte order) and asks for the keys between two listed keys.
+    index("file_versions_object_key_c_idx").on(sql`${t.objectKey} collate "C"`),
   ],
 );
 

@@ -18,7 +18,11 @@ export const blobs = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   // The blob sweep's work list: blobs a purge left without references.
-  (t) => [index("blobs_unreferenced_idx").on(t.updatedAt).where(sql`${t.refCount} = 0`)],
+  (t) => [
+    index("blobs_unreferenced_idx").on(t.updatedAt).where(sql`${t.refCount} = 0`),
+    // Reconciliation's range reads in the bucket listing's byte order.
+    index("blobs_object_key_c_idx").on(sql`${t.objectKey} collate "C"`),
+  ],
 );
 
 export const processingJobStatusEnum = pgEnum("processing_job_status", ["queued", "running", "succeeded", "failed"]);
@@ -78,6 +82,8 @@ export const fileVariants = pgTable(
     primaryKey({ columns: [t.versionId, t.name] }),
     // A purge deletes a variant's object only when no other row points at it.
     index("file_variants_object_key_idx").on(t.objectKey),
+    // Reconciliation's range reads in the bucket listing's byte order.
+    index("file_variants_object_key_c_idx").on(sql`${t.objectKey} collate "C"`),
   ],
 );
 

@@ -8,6 +8,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { actorId, type ServiceContext } from "@/lib/auth/actor";
 import { inngest } from "@/inngest/client";
 import { archiveRunRequested, fileArchived } from "@/inngest/events";
+import { requestReconcileRun } from "@/lib/reconcile/runs";
 import { selectArchiveCandidates, type ArchiveCandidate } from "./eligibility";
 import { archiveFile } from "./move";
 import type { createLifecycleRunSchema, listLifecycleRunsQuerySchema } from "./schemas";
@@ -52,6 +53,7 @@ export function toRun(row: LifecycleRun) {
 
 /** "Run now": records the run and hands it to the workflow. Only archive runs exist so far. */
 export async function requestLifecycleRun(ctx: ServiceContext, input: z.infer<typeof createLifecycleRunSchema>) {
+  if (input.kind === "reconcile") return requestReconcileRun(ctx, input);
   if (input.kind !== "archive") {
     throw new ApiError(422, "run_kind_unavailable", `"${input.kind}" runs are not available yet; only "archive" runs can be started.`);
   }

@@ -27,7 +27,18 @@ export const archivePoliciesSchema = z
 
 export const LIFECYCLE_RUN_KINDS = ["archive", "retention", "reconcile"] as const;
 
-export const createLifecycleRunSchema = z.object({ kind: z.enum(LIFECYCLE_RUN_KINDS) }).strict();
+export const createLifecycleRunSchema = z
+  .object({
+    kind: z.enum(LIFECYCLE_RUN_KINDS),
+    graceHours: z.number().min(0).max(8760).optional()
+      .meta({ description: "Reconciliation only: report objects without a row once older than this many hours (default RECONCILE_GRACE_HOURS)." }),
+  })
+  .strict()
+  .refine((r) => r.graceHours === undefined || r.kind === "reconcile", { message: "graceHours applies to reconcile runs only.", path: ["graceHours"] });
+
+export const deleteOrphansSchema = z
+  .object({ keys: z.array(z.string().min(1).max(1024)).min(1).max(1000).optional().meta({ description: "Only these of the run's orphans; all of them when omitted." }) })
+  .strict();
 
 export const lifecycleRunIdSchema = z.uuid({ error: "Run id must be a UUID." });
 

@@ -5,7 +5,7 @@ import { DEFAULT_ARCHIVE_POLICIES } from "@/lib/archive/defaults";
 import { actorHas, type Actor } from "@/lib/auth/actor";
 import { API_ROUTES, type RouteDoc } from "@/lib/openapi/routes";
 import { adminSignIn, anonymous, apiUpload, newUser, sessionFromCookie, type Session } from "@/scripts/testing/client";
-import { ownerSql, testSql, waitUntilProcessed } from "@/scripts/testing/backends";
+import { ownerSql, testSql, waitForStatus, waitUntilProcessed } from "@/scripts/testing/backends";
 import { makeJpeg } from "@/scripts/testing/fixtures";
 
 // Every /api/v1 operation x every kind of caller x own/other's resource, each with the status the
@@ -42,6 +42,7 @@ async function markArchived(fileId: string) {
 }
 
 let sharedRunId: string | undefined;
+let sharedReconcileRunId: string | undefined;
 
 function keySession(secret: string): Session {
   const base = sessionFromCookie("");
@@ -134,6 +135,16 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
     }
     return sharedRunId!;
   }
+  if (kind === "reconcileRun") {
+    // A finished reconciliation (default grace: nothing this young is an orphan, so nothing is deleted).
+    if (!sharedReconcileRunId) {
+      const admin = await adminSignIn();
+      const runId = (await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind: "reconcile" } })).body.runId as string;
+      expect(await waitForStatus(async () => (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body.status, "succeeded", 120_000)).toBe("succeeded");
+      sharedReconcileRunId = runId;
+    }
+    return sharedReconcileRunId;
+  }
   if (kind === "user") return owner.id;
   if (kind === "apiKey") {
     const admin = await adminSignIn();
@@ -187,6 +198,7 @@ async function requestFor(route: RouteDoc, caller: Caller, id: string) {
     // The seeded rules, so the matrix leaves the policies as they were.
     "put /api/v1/lifecycle/policies": { policies: DEFAULT_ARCHIVE_POLICIES },
     "post /api/v1/lifecycle/runs": { kind: "archive" },
+    "post /api/v1/lifecycle/runs/{id}/delete-orphans": {},
   };
   const body = bodies[`${route.method} ${route.path}`];
   const res = await caller.session.fetch(path, {
@@ -211,7 +223,7 @@ describe("authorisation matrix", () => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of API_ROUTES) {
-      const kind = OWNED[route.path] ?? (route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.includes("{id}") ? "webhook" : undefined);
+      const kind = OWNED[route.path] ?? (route.path.endsWith("/delete-orphans") ? "reconcileRun" : route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.includes("{id}") ? "webhook" : undefined);
       const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
       for (const caller of callers) {
         for (const variant of variants) {

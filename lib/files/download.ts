@@ -43,6 +43,7 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
   const version = found.version();
   if (version.id !== file.currentVersionId) assertVersionServable(version);
   await assertContentAvailable(file);
+  if (version.objectMissingAt) throw fileMissing();
 
   const etag = `"${version.id}"`;
   const headers = new Headers({
@@ -82,7 +83,11 @@ export async function openFileDownload(ctx: ServiceContext, fileId: string, req:
     : Promise.resolve(false);
   const object = await s3().internal.send(
     new GetObjectCommand({ Bucket: mediaBucket(), Key: version.objectKey, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
-  );
+  ).catch((err) => {
+    // Gone before reconciliation noticed: the same clear refusal, not a 500.
+    if (err?.name === "NoSuchKey" || err?.$metadata?.httpStatusCode === 404) throw fileMissing();
+    throw err;
+  });
   if (!object.Body) throw new ApiError(502, "storage_unavailable", "Storage returned no content.");
   // On Node the SDK's body is the HTTP response stream itself.
   const body = object.Body as Readable;
@@ -113,4 +118,9 @@ async function audit(ctx: ServiceContext, file: FileRow, details: { version: num
   const coalesce = isRange ? rangeCoalesce(details) : undefined;
   await getDb().transaction((tx) => recordAuditEvent({ ...ctx, tx }, { action: "file.download", fileId: file.id, details, coalesce }));
   noteFileAccess(file.id, file.lastAccessedAt);
+}
+
+/** The row says there is content, the bucket has none (reconciliation marks it; lib/reconcile). */
+function fileMissing(): ApiError {
+  return new ApiError(409, "file_missing", "This file's stored content is missing from storage; an administrator has been told (reconciliation) and can restore it from a backup.");
 }

@@ -79,6 +79,8 @@ export function toFileDetail(row: FileRow, versions: FileVersionRow[], variants:
       url: downloadUrl(row.id, v.version),
       createdAt: v.createdAt.toISOString(),
       current: v.id === row.currentVersionId,
+      /** Reconciliation found no object for it in the bucket: its download answers 409 file_missing. */
+      missing: v.objectMissingAt !== null,
     })),
   };
 }

@@ -60,7 +60,7 @@ export const fileDetail = fileSummary
       cdnUrl: z.url().nullable().meta({ description: "Signed, long-lived edge URL (immutable content) when a CDN is configured; null otherwise." }),
       contentType: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable(), size: z.number().int(),
     })),
-    versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean() })),
+    versions: z.array(z.object({ version: z.string(), size: z.number().int(), url: z.url(), createdAt: isoDate, current: z.boolean(), missing: z.boolean().meta({ description: "Reconciliation found no stored object: downloads answer 409 file_missing" }) })),
   });
 
 export const countingEvent = z.object({
@@ -174,9 +174,10 @@ export const archivePolicyList = z.object({ policies: z.array(archivePolicy) });
 export const lifecycleRun = z.object({
   id: z.uuid(), kind: z.enum(["archive", "retention", "reconcile"]), status: z.enum(["queued", "running", "succeeded", "failed"]),
   trigger: z.string().meta({ description: "schedule, or the id of who pressed run now" }), asOf: isoDate.nullable(),
-  counts: z.record(z.string(), z.unknown()).meta({ description: "archive: examined, moved, movedBytes, byClass, byRule, objectsCopied, objectsAlreadyInClass, skippedShared, skippedChanged, failed, errors" }),
+  counts: z.record(z.string(), z.unknown()).meta({ description: "archive: examined, moved, movedBytes, byClass, byRule, objectsCopied, objectsAlreadyInClass, skippedShared, skippedChanged, failed, errors. reconcile: graceHours, pages, listedObjects, listedBytes, untracked, safe {recent, uploadInFlight, queuedForDeletion}, orphanCount, orphanBytes, orphanObjects [{key, size, lastModified, deletedAt?}] (first 200), orphansDeleted, missingCount, missingNew, missingObjects [{key, kind, fileId, versionId, expectedSize, new}] (first 200), missingCleared, sizeMismatchCount, sizeMismatches [{key, kind, expectedSize, actualSize}] (first 200)" }),
   error: nullableString, createdAt: isoDate, startedAt: isoDate.nullable(), finishedAt: isoDate.nullable(),
 });
+export const orphansDeleted = z.object({ runId: z.uuid(), deleted: z.array(z.string()), skipped: z.array(z.object({ key: z.string(), reason: z.string() })) });
 export const lifecycleRunList = z.object({ runs: z.array(lifecycleRun) });
 export const lifecycleRunAccepted = z.object({ runId: z.uuid(), kind: z.enum(["archive", "retention", "reconcile"]), status: z.string() });
 

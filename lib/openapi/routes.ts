@@ -3,7 +3,7 @@ import { listAlertsQuerySchema } from "@/lib/alerts/schemas";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
-import { archivePoliciesSchema, createLifecycleRunSchema, createRetrievalSchema, listLifecycleRunsQuerySchema, listRetrievalsQuerySchema } from "@/lib/archive/schemas";
+import { archivePoliciesSchema, createLifecycleRunSchema, deleteOrphansSchema, createRetrievalSchema, listLifecycleRunsQuerySchema, listRetrievalsQuerySchema } from "@/lib/archive/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { cdnInvalidationListQuerySchema } from "@/lib/cdn/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
@@ -107,10 +107,12 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The rules as saved", schema: r.archivePolicyList } } },
   { method: "get", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Recent lifecycle runs, newest first", permission: "lifecycle.manage", query: listLifecycleRunsQuerySchema,
     responses: { 200: { description: "The runs", schema: r.lifecycleRunList } } },
-  { method: "post", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Run now: kind archive (retention and reconcile answer 422 run_kind_unavailable until they exist)", permission: "lifecycle.manage", body: createLifecycleRunSchema,
+  { method: "post", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Run now: kind archive or reconcile (graceHours: reconciliation's grace for this run; retention answers 422 run_kind_unavailable until it exists)", permission: "lifecycle.manage", body: createLifecycleRunSchema,
     responses: { 202: { description: "Queued; follow it with GET /api/v1/lifecycle/runs/{id}", schema: r.lifecycleRunAccepted }, 422: { description: "That kind of run is not available yet" } } },
   { method: "get", path: "/api/v1/lifecycle/runs/{id}", tag: "Archive", summary: "A run's status and counts", permission: "lifecycle.manage",
     responses: { 200: { description: "The run", schema: r.lifecycleRun }, 404: { description: "No such run" } } },
+  { method: "post", path: "/api/v1/lifecycle/runs/{id}/delete-orphans", tag: "Archive", summary: "Delete a finished reconciliation's orphan objects (all, or the listed keys), each checked again first; audited as lifecycle.orphans.delete", permission: "lifecycle.manage", body: deleteOrphansSchema,
+    responses: { 200: { description: "What was deleted and what was skipped, and why", schema: r.orphansDeleted }, 404: { description: "No such reconciliation run" }, 409: { description: "The run has not finished" }, 422: { description: "A key is not an undeleted orphan of the run" } } },
   { method: "post", path: "/api/v1/files/{id}/retrievals", tag: "Archive", summary: "Ask for an archived file back: the tier's (scaled) delay, then downloadable for `days` days, then archived again", permission: "files.read", body: createRetrievalSchema,
     responses: { 202: { description: "Requested, with the estimate", schema: r.retrieval }, 404: { description: "No such file, or not yours" }, 409: { description: "Not archived, or a retrieval is already pending or ready" }, 422: { description: "The class has no such tier, or the file is above the tier's limit" } } },
   { method: "get", path: "/api/v1/retrievals", tag: "Archive", summary: "Retrievals of the caller's files (admins: everyone's), newest first", permission: "files.read", query: listRetrievalsQuerySchema,
