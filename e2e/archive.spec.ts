@@ -2,7 +2,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
 import { fakeJpeg } from "../scripts/testing/fixtures";
-import { signIn } from "./support";
+import { navigate, signIn } from "./support";
 
 const BASE = process.env.FRAMEVAULT_BASE_URL ?? "http://127.0.0.1:3000";
 const write = { origin: BASE };
@@ -23,7 +23,7 @@ test("an admin edits the archive rules, runs them, and a user's archived file is
   await signIn(page);
 
   // The rules: the spec's four, one disabled and saved, then enabled again.
-  await page.getByRole("link", { name: "Archive" }).click();
+  await navigate(page, "Archive");
   await expect(page.getByTestId("policy")).toHaveCount(4);
   const large = page.locator('[data-policy-id="archive-large-files"]');
   await large.getByTestId("policy-enabled").uncheck();

@@ -5,7 +5,7 @@ import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
 import { fakeJpeg } from "../scripts/testing/fixtures";
 import { BUCKET, testS3 } from "../scripts/testing/backends";
-import { signIn } from "./support";
+import { navigate, signIn } from "./support";
 
 const BASE = process.env.FRAMEVAULT_BASE_URL ?? "http://127.0.0.1:3000";
 const write = { origin: BASE };
@@ -33,7 +33,7 @@ test("an admin reads the reconciliation report and deletes the orphans after con
   await sql.end();
   await testS3().send(new DeleteObjectCommand({ Bucket: BUCKET, Key: version.object_key }));
 
-  await page.getByRole("link", { name: "Reconcile", exact: true }).click();
+  await navigate(page, "Reconcile");
   await expect(page.getByRole("heading", { name: "Reconciliation" })).toBeVisible();
   // S3's LastModified cannot be moved back: this run asks for no grace (admins may, per run).
   const started = await page.request.post("/api/v1/lifecycle/runs", { headers: write, data: { kind: "reconcile", graceHours: 0 } });

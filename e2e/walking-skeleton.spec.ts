@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
 import { fakeJpeg } from "../scripts/testing/fixtures";
-import { signIn } from "./support";
+import { navigate, signIn } from "./support";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -21,7 +21,7 @@ let bigFileUrl = "";
 
 test("admin signs in and creates users", async ({ page }) => {
   await signIn(page);
-  await page.getByRole("link", { name: "Users" }).click();
+  await navigate(page, "Users");
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
   for (const u of [owner, stranger]) {
     await page.getByLabel("Email").fill(u.email);

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { Role } from "@/db/schema";
 import { signOutAction } from "@/lib/auth/actions";
 import { roleHas, type Permission } from "@/lib/auth/permissions";
-import { NavLinks } from "./nav-links";
+import { NavLinks, type NavLink } from "./nav-links";
 
 export interface ShellUser {
   email: string;
@@ -13,18 +13,18 @@ export interface ShellUser {
 
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   const can = (p: Permission) => roleHas(user.role, p);
-  const links = [
+  const links: NavLink[] = [
     ...(can("ops.manage") ? [{ href: "/admin", label: "Dashboard", exact: true }] : []),
     ...(can("files.read") ? [{ href: "/files", label: "Files" }] : []),
     ...(can("files.write") ? [{ href: "/upload", label: "Upload" }] : []),
     ...(can("files.delete") ? [{ href: "/trash", label: "Trash" }] : []),
     ...(can("files.read") ? [{ href: "/retrievals", label: "Retrievals" }] : []),
     ...(can("audit.read") ? [{ href: "/audit", label: "Audit" }] : []),
-    ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
-    ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
-    ...(can("jobs.manage") ? [{ href: "/admin/jobs", label: "Jobs" }] : []),
-    ...(can("lifecycle.manage") ? [{ href: "/admin/archive", label: "Archive" }, { href: "/admin/reconciliation", label: "Reconcile" }] : []),
-    ...(can("jobs.manage") ? [{ href: "/admin/cdn", label: "CDN" }] : []),
+    ...(can("users.manage") ? [{ href: "/admin/users", label: "Users", group: "admin" as const }] : []),
+    ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks", group: "admin" as const }] : []),
+    ...(can("jobs.manage") ? [{ href: "/admin/jobs", label: "Jobs", group: "admin" as const }] : []),
+    ...(can("lifecycle.manage") ? [{ href: "/admin/archive", label: "Archive", group: "admin" as const }, { href: "/admin/reconciliation", label: "Reconcile", group: "admin" as const }] : []),
+    ...(can("jobs.manage") ? [{ href: "/admin/cdn", label: "CDN", group: "admin" as const }] : []),
     ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     { href: "/docs/api", label: "API docs" },
   ];
