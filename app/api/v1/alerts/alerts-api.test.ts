@@ -161,11 +161,11 @@ describe("archive alerts", () => {
       values ('archive', 'running', ${trigger}, now() - interval '3 hours', now() - interval '3 hours') returning id`;
     try {
       await evaluateNow();
-      await waitForStatus(async () => String((await unresolved("archive-timeout")).some((a) => (a as unknown as { key: string }).key === stuck.id)), "true", 30_000);
+      expect(await waitForStatus(async () => String((await unresolved("archive-timeout")).some((a) => (a as unknown as { key: string }).key === stuck.id)), "true", 30_000)).toBe("true");
 
       await testSql()`update lifecycle_runs set status = 'failed', error = 'storage unreachable (test)', finished_at = now() where id = ${stuck.id}`;
       await evaluateNow();
-      await waitForStatus(async () => String((await unresolved("archive-failure")).length), "1", 30_000);
+      expect(await waitForStatus(async () => String((await unresolved("archive-failure")).length), "1", 30_000)).toBe("1");
       const [failure] = await unresolved("archive-failure");
       expect((failure as unknown as { title: string }).title).toContain("storage unreachable (test)");
       expect((await unresolved("archive-timeout")).filter((a) => (a as unknown as { key: string }).key === stuck.id)).toHaveLength(0);
