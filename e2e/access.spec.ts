@@ -11,7 +11,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("an API key is shown once, works as a Bearer token, and stops working when revoked in the UI", async ({ page, request }) => {
-  await page.getByRole("link", { name: "API keys" }).click();
+  await navigate(page, "API keys");
   await expect(page).toHaveURL(/\/settings\/api-keys$/);
   await expect(page.getByRole("heading", { name: "Create a key" })).toBeVisible();
   await page.getByLabel("Name").fill("e2e edge box");
@@ -34,7 +34,7 @@ test("an API key is shown once, works as a Bearer token, and stops working when 
 });
 
 test("the audit page shows a verified chain, filters events and exports them", async ({ page }) => {
-  await page.getByRole("link", { name: "Audit" }).click();
+  await navigate(page, "Audit");
   await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByTestId("audit-verified")).toContainText("Hash chain intact");
   await page.getByLabel("Action").fill("api_key.revoke");

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { fakeJpeg } from "../scripts/testing/fixtures";
-import { signIn } from "./support";
+import { navigate, signIn } from "./support";
 
 const BASE = process.env.FRAMEVAULT_BASE_URL ?? "http://127.0.0.1:3000";
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -37,7 +37,7 @@ test("a user restores one file from the trash, deletes another forever, and empt
   await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, user);
 
-  await page.getByRole("link", { name: "Trash" }).click();
+  await navigate(page, "Trash");
   await expect(page).toHaveURL(/\/trash$/);
   await expect(page.getByRole("heading", { name: "The trash is empty" })).toBeVisible();
   await page.screenshot({ path: shot("trash-empty-desktop.png"), fullPage: true });
@@ -101,7 +101,7 @@ test("an admin sees every owner's trash and narrows it to one owner", async ({ p
   await trash(page, fileId);
   await page.getByRole("button", { name: "Sign out" }).click();
   await signIn(page);
-  await page.getByRole("link", { name: "Trash" }).click();
+  await navigate(page, "Trash");
   await expect(page.locator('[data-filename="admin-sees.jpg"]')).toContainText(user.email);
   await page.getByLabel("Owner").selectOption({ label: user.email });
   await expect(page.getByTestId("trash-item")).toHaveCount(1);
