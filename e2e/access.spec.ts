@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN } from "./support";
+import { ADMIN, navigate } from "./support";
 
 test.beforeEach(async ({ page }) => {
   await page.goto("/sign-in");
