@@ -8,6 +8,7 @@ import { DEFAULT_ARCHIVE_POLICIES } from "@/lib/archive/defaults";
 import type { listArchivePolicies } from "@/lib/archive/policies";
 import type { toRun } from "@/lib/archive/runs";
 import { formatBytes } from "@/lib/format";
+import { DataTable } from "@/components/ui/data-table";
 
 type Policy = Awaited<ReturnType<typeof listArchivePolicies>>["policies"][number];
 type Draft = Omit<Policy, "updatedAt">;
@@ -152,23 +153,19 @@ export function ArchiveAdmin() {
         ) : runs.data.runs.length === 0 ? (
           <EmptyState title="No runs yet">The first runs at 03:00 UTC, or press Run now.</EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">The ten most recent archive runs</caption>
-              <thead><tr><th>Started</th><th>By</th><th>Status</th><th>Result</th><th>Finished</th></tr></thead>
-              <tbody>
-                {runs.data.runs.map((r) => (
-                  <tr key={r.id} data-testid="run-row" data-status={r.status}>
-                    <td>{new Date(r.startedAt ?? r.createdAt).toLocaleString()}</td>
-                    <td className="muted">{r.trigger === "schedule" ? "schedule" : "run now"}</td>
-                    <td><span className={`badge ${RUN_BADGES[r.status]}`}>{r.status}</span></td>
-                    <td><RunCounts run={r} />{r.error && <div className="field-hint" style={{ color: "var(--danger)" }}>{r.error}</div>}</td>
-                    <td className="muted">{r.finishedAt ? new Date(r.finishedAt).toLocaleString() : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="The ten most recent archive runs"
+            rows={runs.data.runs}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ "data-testid": "run-row", "data-status": r.status })}
+            columns={[
+              { header: "Started", width: "18%", primary: true, cell: (r) => new Date(r.startedAt ?? r.createdAt).toLocaleString() },
+              { header: "By", width: "10%", cell: (r) => <span className="muted">{r.trigger === "schedule" ? "schedule" : "run now"}</span> },
+              { header: "Status", width: "12%", cell: (r) => <span className={`badge ${RUN_BADGES[r.status]}`}>{r.status}</span> },
+              { header: "Result", width: "42%", cell: (r) => <><RunCounts run={r} />{r.error && <div className="field-hint" style={{ color: "var(--danger)" }}>{r.error}</div>}</> },
+              { header: "Finished", width: "18%", cell: (r) => <span className="muted">{r.finishedAt ? new Date(r.finishedAt).toLocaleString() : "—"}</span> },
+            ]}
+          />
         )}
       </section>
     </div>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { apiFetch } from "@/components/ui/api";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { listCdnInvalidations } from "@/lib/cdn/list";
+import { DataTable } from "@/components/ui/data-table";
 
 type InvalidationList = Awaited<ReturnType<typeof listCdnInvalidations>>;
 type Invalidation = InvalidationList["invalidations"][number];
@@ -95,28 +96,28 @@ export function CdnAdmin() {
           {data!.provider === "off" ? "Set CDN_PROVIDER to deliver files through a CDN." : "Replacing, restoring or deleting a file sends one; they appear here."}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">The 100 most recent CDN invalidations</caption>
-            <thead><tr><th>Created</th><th>Status</th><th>Paths</th><th>Count</th><th>Cost</th><th>Attempts</th><th>Id</th></tr></thead>
-            <tbody>
-              {data!.invalidations.map((item) => (
-                <tr key={item.id} data-testid="cdn-invalidation-row" data-status={item.status}>
-                  <td className="muted" style={{ minWidth: "7rem" }}>{new Date(item.createdAt).toLocaleString()}</td>
-                  <td>
-                    <span className={`badge ${BADGES[item.status]}`}>{LABELS[item.status]}</span>
-                    {item.lastError && <div className="field-hint" style={{ color: "var(--danger)" }}>{item.lastError}</div>}
-                  </td>
-                  <td style={{ minWidth: "17rem", maxWidth: "28rem" }}><Paths item={item} /></td>
-                  <td>{item.pathCount}</td>
-                  <td>{usd(item.costUsd)}</td>
-                  <td>{item.attempts}</td>
-                  <td><code>{item.providerId ?? "—"}</code></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="The 100 most recent CDN invalidations"
+          rows={data!.invalidations}
+          rowKey={(item) => item.id}
+          rowProps={(item) => ({ "data-testid": "cdn-invalidation-row", "data-status": item.status })}
+          columns={[
+            { header: "Created", width: "13%", cell: (item) => <span className="muted">{new Date(item.createdAt).toLocaleString()}</span> },
+            {
+              header: "Status", width: "12%", cell: (item) => (
+                <>
+                  <span className={`badge ${BADGES[item.status]}`}>{LABELS[item.status]}</span>
+                  {item.lastError && <div className="field-hint" style={{ color: "var(--danger)" }}>{item.lastError}</div>}
+                </>
+              ),
+            },
+            { header: "Paths", width: "37%", primary: true, cell: (item) => <Paths item={item} /> },
+            { header: "Count", width: "7%", align: "end", cell: (item) => item.pathCount },
+            { header: "Cost", width: "8%", align: "end", cell: (item) => usd(item.costUsd) },
+            { header: "Attempts", width: "8%", align: "end", cell: (item) => item.attempts },
+            { header: "Id", width: "15%", cell: (item) => <code style={{ wordBreak: "break-all" }}>{item.providerId ?? "—"}</code> },
+          ]}
+        />
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
 import type { toRun } from "@/lib/archive/runs";
 import { formatBytes } from "@/lib/format";
 import type { ReconcileCounts } from "@/lib/reconcile/report";
+import { DataTable } from "@/components/ui/data-table";
 
 type Run = Omit<ReturnType<typeof toRun>, "counts"> & { counts: Partial<ReconcileCounts> };
 
@@ -91,22 +92,18 @@ export function ReconciliationAdmin() {
             {!c.orphanObjects?.length ? (
               <EmptyState title="No orphans">Every object older than the grace period has a row.</EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">Objects in the bucket that no row names</caption>
-                  <thead><tr><th>Key</th><th>Size</th><th>Last modified</th><th>State</th></tr></thead>
-                  <tbody>
-                    {c.orphanObjects.map((o) => (
-                      <tr key={o.key} data-testid="orphan-row">
-                        <td style={{ minWidth: "16rem" }}><code style={{ wordBreak: "break-all" }}>{o.key}</code></td>
-                        <td>{formatBytes(o.size)}</td>
-                        <td className="muted">{o.lastModified ? new Date(o.lastModified).toLocaleString() : "—"}</td>
-                        <td>{o.deletedAt ? <span className="badge">deleted</span> : <span className="badge badge-processing">orphan</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="Objects in the bucket that no row names"
+                rows={c.orphanObjects}
+                rowKey={(o) => o.key}
+                rowProps={() => ({ "data-testid": "orphan-row" })}
+                columns={[
+                  { header: "Key", width: "52%", primary: true, cell: (o) => <code style={{ wordBreak: "break-all" }}>{o.key}</code> },
+                  { header: "Size", width: "12%", align: "end", cell: (o) => formatBytes(o.size) },
+                  { header: "Last modified", width: "22%", cell: (o) => <span className="muted">{o.lastModified ? new Date(o.lastModified).toLocaleString() : "—"}</span> },
+                  { header: "State", width: "14%", cell: (o) => (o.deletedAt ? <span className="badge">deleted</span> : <span className="badge badge-processing">orphan</span>) },
+                ]}
+              />
             )}
           </section>
 
@@ -115,23 +112,19 @@ export function ReconciliationAdmin() {
             {!c.missingObjects?.length ? (
               <EmptyState title="Nothing missing">Every row&apos;s object is in the bucket.</EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">Rows whose object is not in the bucket</caption>
-                  <thead><tr><th>Key</th><th>Kind</th><th>File</th><th>Expected size</th><th>Reported</th></tr></thead>
-                  <tbody>
-                    {c.missingObjects.map((m) => (
-                      <tr key={`${m.kind}-${m.key}`} data-testid="missing-row">
-                        <td style={{ minWidth: "16rem" }}><code style={{ wordBreak: "break-all" }}>{m.key}</code></td>
-                        <td>{m.kind}</td>
-                        <td>{m.fileId ? <Link href={`/files/${m.fileId}`}>Open file</Link> : <span className="muted">—</span>}</td>
-                        <td>{formatBytes(m.expectedSize)}</td>
-                        <td>{m.new ? <span className="badge badge-failed">new</span> : <span className="badge">earlier run</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="Rows whose object is not in the bucket"
+                rows={c.missingObjects}
+                rowKey={(m) => `${m.kind}-${m.key}`}
+                rowProps={() => ({ "data-testid": "missing-row" })}
+                columns={[
+                  { header: "Key", width: "46%", primary: true, cell: (m) => <code style={{ wordBreak: "break-all" }}>{m.key}</code> },
+                  { header: "Kind", width: "10%", cell: (m) => m.kind },
+                  { header: "File", width: "14%", cell: (m) => (m.fileId ? <Link href={`/files/${m.fileId}`}>Open file</Link> : <span className="muted">—</span>) },
+                  { header: "Expected size", width: "14%", align: "end", cell: (m) => formatBytes(m.expectedSize) },
+                  { header: "Reported", width: "16%", cell: (m) => (m.new ? <span className="badge badge-failed">new</span> : <span className="badge">earlier run</span>) },
+                ]}
+              />
             )}
           </section>
 
@@ -140,22 +133,17 @@ export function ReconciliationAdmin() {
             {!c.sizeMismatches?.length ? (
               <EmptyState title="No size mismatches">Every object has the size its row records.</EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">Objects whose size differs from their row</caption>
-                  <thead><tr><th>Key</th><th>Kind</th><th>Row says</th><th>Bucket has</th></tr></thead>
-                  <tbody>
-                    {c.sizeMismatches.map((s) => (
-                      <tr key={`${s.kind}-${s.key}-${s.expectedSize}`}>
-                        <td style={{ minWidth: "16rem" }}><code style={{ wordBreak: "break-all" }}>{s.key}</code></td>
-                        <td>{s.kind}</td>
-                        <td>{formatBytes(s.expectedSize)}</td>
-                        <td>{formatBytes(s.actualSize)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="Objects whose size differs from their row"
+                rows={c.sizeMismatches}
+                rowKey={(m) => `${m.kind}-${m.key}-${m.expectedSize}`}
+                columns={[
+                  { header: "Key", width: "52%", primary: true, cell: (m) => <code style={{ wordBreak: "break-all" }}>{m.key}</code> },
+                  { header: "Kind", width: "12%", cell: (m) => m.kind },
+                  { header: "Row says", width: "18%", align: "end", cell: (m) => formatBytes(m.expectedSize) },
+                  { header: "Bucket has", width: "18%", align: "end", cell: (m) => formatBytes(m.actualSize) },
+                ]}
+              />
             )}
           </section>
         </>
