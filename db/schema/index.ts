@@ -11,3 +11,4 @@ export * from "./owner-usage";
 export * from "./object-deletions";
 export * from "./lifecycle";
 export * from "./cdn";
+export * from "./retention";

@@ -16,7 +16,7 @@ export const PERMISSIONS = [
   /** See background work (processing jobs) and re-run it. */
   "jobs.manage",
   "backup.read",
-  /** Archive policies and lifecycle runs (archive now; retention and reconciliation later). */
+  /** Archive policies, retention rules, legal holds and lifecycle runs. */
   "lifecycle.manage",
 ] as const;
 
