@@ -22,7 +22,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(can("users.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can("webhooks.manage") ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
     ...(can("jobs.manage") ? [{ href: "/admin/jobs", label: "Jobs" }] : []),
-    ...(can("lifecycle.manage") ? [{ href: "/admin/archive", label: "Archive" }] : []),
+    ...(can("lifecycle.manage") ? [{ href: "/admin/archive", label: "Archive" }, { href: "/admin/retention", label: "Retention" }] : []),
     ...(can("jobs.manage") ? [{ href: "/admin/cdn", label: "CDN" }] : []),
     ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     { href: "/docs/api", label: "API docs" },
