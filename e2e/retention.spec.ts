@@ -31,15 +31,15 @@ test("an admin adds a camera retention rule, holds a file, runs retention, and t
   const rule = page.getByTestId("retention-rule").last();
   await rule.getByRole("checkbox").check();
   await rule.getByLabel(/Name of rule/).fill("Gate camera: 7 days");
-  await rule.getByLabel("Camera").fill(camera);
+  await rule.getByLabel("Camera", { exact: true }).fill(camera);
   await rule.getByLabel("Keep (days)").fill("7");
   await page.getByTestId("save-rules").click();
   await expect(page.getByText(/Saved \d+ rules?\./)).toBeVisible();
 
   // A hold on the file, through the form.
-  await page.getByLabel("Hold").selectOption("fileId");
-  await page.getByLabel("File id").fill(fileId);
-  await page.getByLabel("Reason").fill("Incident report 17");
+  await page.getByLabel("Hold", { exact: true }).selectOption("fileId");
+  await page.getByLabel("File id", { exact: true }).fill(fileId);
+  await page.getByLabel("Reason", { exact: true }).fill("Incident report 17");
   await page.getByRole("button", { name: "Place hold" }).click();
   await expect(page.getByTestId("hold-row").filter({ hasText: fileId })).toContainText("Incident report 17");
 
