@@ -37,7 +37,7 @@ test("an admin adds a camera retention rule, holds a file, runs retention, and t
   await expect(page.getByText(/Saved \d+ rules?\./)).toBeVisible();
 
   // A hold on the file, through the form.
-  await page.getByLabel("Hold", { exact: true }).selectOption("fileId");
+  await page.getByRole("combobox", { name: "What to hold" }).selectOption("fileId");
   await page.getByLabel("File id", { exact: true }).fill(fileId);
   await page.getByLabel("Reason", { exact: true }).fill("Incident report 17");
   await page.getByRole("button", { name: "Place hold" }).click();

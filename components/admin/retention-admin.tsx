@@ -107,7 +107,7 @@ function LegalHolds() {
       <form className="card row" style={{ alignItems: "flex-end" }} onSubmit={(e) => { e.preventDefault(); place.mutate(); }}>
         <label className="field" style={{ margin: 0 }}>
           <span>Hold</span>
-          <select className="input" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+          <select className="input" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="What to hold">
             <option value="cameraId">A camera</option>
             <option value="eventId">A counting event</option>
             <option value="fileId">A file (id)</option>
