@@ -139,7 +139,7 @@ function LegalHolds() {
             <tbody>
               {holds.data.holds.map((h) => (
                 <tr key={h.id} data-testid="hold-row">
-                  <td style={{ wordBreak: "break-all" }}><span className="badge badge-hold">Hold</span> {holdTarget(h)}</td>
+                  <td style={{ minWidth: "15rem", overflowWrap: "anywhere" }}><span className="badge badge-hold" style={{ whiteSpace: "nowrap" }}>Hold</span> {holdTarget(h)}</td>
                   <td>{h.reason}</td>
                   <td>{h.files ?? "—"}</td>
                   <td className="muted">{new Date(h.createdAt).toLocaleString()}</td>
@@ -229,7 +229,7 @@ export function RetentionAdmin() {
               <button type="button" className="btn" onClick={addRule}>Add rule</button>
             </div>
             {save.isError && <Alert>Not saved: {save.error.message}</Alert>}
-            {save.isSuccess && <Alert kind="success">Saved {save.data.rules.length} rules.</Alert>}
+            {save.isSuccess && <Alert kind="success">Saved {save.data.rules.length} {save.data.rules.length === 1 ? "rule" : "rules"}.</Alert>}
           </form>
         )}
       </section>
