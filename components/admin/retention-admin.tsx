@@ -139,7 +139,7 @@ function LegalHolds() {
             <tbody>
               {holds.data.holds.map((h) => (
                 <tr key={h.id} data-testid="hold-row">
-                  <td style={{ minWidth: "15rem", overflowWrap: "anywhere" }}><span className="badge badge-hold" style={{ whiteSpace: "nowrap" }}>Hold</span> {holdTarget(h)}</td>
+                  <td><span className="badge badge-hold">Hold</span> {holdTarget(h)}</td>
                   <td>{h.reason}</td>
                   <td>{h.files ?? "—"}</td>
                   <td className="muted">{new Date(h.createdAt).toLocaleString()}</td>
