@@ -135,7 +135,7 @@ function LegalHolds() {
         <div className="table-wrap">
           <table className="table">
             <caption className="sr-only">Active legal holds</caption>
-            <thead><tr><th>On</th><th>Reason</th><th>Files</th><th>Since</th><th><span className="sr-only">Actions</span></th></tr></thead>
+            <thead><tr><th>On</th><th>Reason</th><th>Files</th><th>Since</th><th style={{ position: "relative" }}><span className="sr-only">Actions</span></th></tr></thead>
             <tbody>
               {holds.data.holds.map((h) => (
                 <tr key={h.id} data-testid="hold-row">
