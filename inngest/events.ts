@@ -54,6 +54,11 @@ export const archiveRunRequested = eventType("lifecycle/archive.requested", {
   schema: z.object({ runId: z.uuid() }),
 });
 
+/** "Run now" of a retention run (the schedule starts its own). */
+export const retentionRunRequested = eventType("lifecycle/retention.requested", {
+  schema: z.object({ runId: z.uuid() }),
+});
+
 /** A retrieval was asked for: wait the tier's scaled delay, make it available, then archive it again. */
 export const retrievalRequested = eventType("archive/retrieval.requested", {
   schema: z.object({ retrievalId: z.uuid() }),
@@ -65,7 +70,7 @@ export const retrievalRequested = eventType("archive/retrieval.requested", {
  * caches originals (a CDN) invalidates on it.
  */
 export const fileArchived = eventType("file/archived", {
-  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid(), storageClass: z.enum(["GLACIER", "DEEP_ARCHIVE"]), reason: z.enum(["policy", "retrieval_expired"]) }),
+  schema: z.object({ fileId: z.uuid(), ownerId: z.uuid(), storageClass: z.enum(["GLACIER", "DEEP_ARCHIVE"]), reason: z.enum(["policy", "retention", "retrieval_expired"]) }),
 });
 
 /** Edge paths were queued for invalidation; the drain gathers them into batches. */

@@ -7,6 +7,7 @@ import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
 import { purgeTrash } from "./purge-trash";
 import { reconcileStorage } from "./reconcile-storage";
+import { retentionFiles } from "./retention-files";
 import { resendStalledProcessing } from "./resend-stalled-processing";
 import { sealAuditChain } from "./seal-audit-chain";
 import { sweepRetrievalsFn } from "./sweep-retrievals";
@@ -14,4 +15,4 @@ import { storageSnapshot } from "./storage-snapshot";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage, retentionFiles];

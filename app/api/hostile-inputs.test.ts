@@ -128,6 +128,7 @@ function jsonRouteCases(): Case[] {
     { path: "/api/v1/lifecycle/runs", method: "POST", as: () => admin, valid: { kind: "archive" } },
     // No such run: a body that parses reaches the lookup and is a 404; every other one is refused before it.
     { path: `/api/v1/lifecycle/runs/${randomUUID()}/delete-orphans`, method: "POST", as: () => admin, valid: { keys: ["originals/x"] } },
+    { path: "/api/v1/legal-holds", method: "POST", as: () => admin, valid: { reason: "litigation", scope: { cameraId: "cam-hostile" } } },
   ];
   return routes.flatMap((r) => badBodies(r.valid).map((b) => ({ name: `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, "{id}")}: ${b.name}`, as: r.as(), method: r.method, path: r.path, headers: b.headers, body: b.body })));
 }
@@ -153,6 +154,7 @@ function idRouteCases(): Case[] {
     { method: "DELETE", path: (id) => `/api/v1/api-keys/${id}`, as: () => users[0].session },
     { method: "PATCH", path: (id) => `/api/v1/webhooks/${id}`, as: () => admin, body: json({ enabled: false }) },
     { method: "DELETE", path: (id) => `/api/v1/webhooks/${id}`, as: () => admin },
+    { method: "DELETE", path: (id) => `/api/v1/legal-holds/${id}`, as: () => admin },
     { method: "GET", path: (id) => `/api/v1/webhooks/${id}/deliveries`, as: () => admin },
     { method: "POST", path: (id) => `/api/v1/jobs/${id}/retry`, as: () => admin },
     { method: "POST", path: (id) => `/api/uploads/${id}/complete`, as: () => users[0].session },

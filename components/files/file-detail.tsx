@@ -115,12 +115,13 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
         <div style={{ minWidth: 0 }}>
           <Link href="/files" className="muted">← Files</Link>
           <h1 style={{ wordBreak: "break-all" }}>{file.filename}</h1>
+          {file.legalHold && <span className="badge badge-hold" data-testid="legal-hold-badge" title="Under legal hold: it cannot be deleted or archived until an admin lifts the hold">Legal hold</span>}
         </div>
         <div className="row">
           {canWrite && !editing && <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="edit-file">Edit</button>}
           {servable && !archived && !missing && <a className="btn btn-primary" href={`/api/v1/files/${file.fileId}/download`} download data-testid="download">Download</a>}
           {!confirming ? (
-            <button className="btn btn-danger" onClick={() => setConfirming(true)}>Delete</button>
+            <button className="btn btn-danger" onClick={() => setConfirming(true)} disabled={file.legalHold} title={file.legalHold ? "Under legal hold" : undefined}>Delete</button>
           ) : (
             <span className="row" role="group" aria-label="Confirm delete">
               <span className="muted">Move to trash?</span>

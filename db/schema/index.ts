@@ -12,3 +12,4 @@ export * from "./object-deletions";
 export * from "./lifecycle";
 export * from "./cdn";
 export * from "./operations";
+export * from "./retention";

@@ -7,7 +7,7 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { actorId, type ServiceContext } from "@/lib/auth/actor";
 import { inngest } from "@/inngest/client";
-import { archiveRunRequested, fileArchived } from "@/inngest/events";
+import { archiveRunRequested, fileArchived, retentionRunRequested } from "@/inngest/events";
 import { requestReconcileRun } from "@/lib/reconcile/runs";
 import { selectArchiveCandidates, type ArchiveCandidate } from "./eligibility";
 import { archiveFile } from "./move";
@@ -51,18 +51,15 @@ export function toRun(row: LifecycleRun) {
   };
 }
 
-/** "Run now": records the run and hands it to the workflow. Only archive runs exist so far. */
+/** "Run now": records the run and hands it to its workflow (archive-files or retention-files). */
 export async function requestLifecycleRun(ctx: ServiceContext, input: z.infer<typeof createLifecycleRunSchema>) {
   if (input.kind === "reconcile") return requestReconcileRun(ctx, input);
-  if (input.kind !== "archive") {
-    throw new ApiError(422, "run_kind_unavailable", `"${input.kind}" runs are not available yet; only "archive" runs can be started.`);
-  }
   const row = await getDb().transaction(async (tx) => {
     const [run] = await tx.insert(lifecycleRuns).values({ kind: input.kind, trigger: actorId(ctx.actor) }).returning();
     await recordAuditEvent({ ...ctx, tx }, { action: "lifecycle.run.request", details: { runId: run.id, kind: run.kind } });
     return run;
   });
-  await inngest.send(archiveRunRequested.create({ runId: row.id }));
+  await inngest.send(row.kind === "retention" ? retentionRunRequested.create({ runId: row.id }) : archiveRunRequested.create({ runId: row.id }));
   return { runId: row.id, kind: row.kind, status: row.status };
 }
 

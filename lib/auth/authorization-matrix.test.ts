@@ -145,6 +145,13 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
     }
     return sharedReconcileRunId;
   }
+  if (kind === "hold") {
+    // Holds belong to no one: a fresh one on a camera no file has, for each DELETE case.
+    const admin = await adminSignIn();
+    const created = await admin.json("/api/v1/legal-holds", { method: "POST", body: { scope: { cameraId: `matrix-${randomUUID()}` }, reason: "matrix" } });
+    expect(created.status).toBe(201);
+    return created.body.id;
+  }
   if (kind === "user") return owner.id;
   if (kind === "apiKey") {
     const admin = await adminSignIn();
@@ -199,6 +206,9 @@ async function requestFor(route: RouteDoc, caller: Caller, id: string) {
     "put /api/v1/lifecycle/policies": { policies: DEFAULT_ARCHIVE_POLICIES },
     "post /api/v1/lifecycle/runs": { kind: "archive" },
     "post /api/v1/lifecycle/runs/{id}/delete-orphans": {},
+    // No rules (the retention test sets its own), and a hold on a camera no file has.
+    "put /api/v1/lifecycle/retention": { rules: [] },
+    "post /api/v1/legal-holds": { scope: { cameraId: `matrix-${randomUUID()}` }, reason: "matrix" },
   };
   const body = bodies[`${route.method} ${route.path}`];
   const res = await caller.session.fetch(path, {
@@ -223,7 +233,7 @@ describe("authorisation matrix", () => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of API_ROUTES) {
-      const kind = OWNED[route.path] ?? (route.path.endsWith("/delete-orphans") ? "reconcileRun" : route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.includes("{id}") ? "webhook" : undefined);
+      const kind = OWNED[route.path] ?? (route.path.endsWith("/delete-orphans") ? "reconcileRun" : route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/legal-holds/") ? "hold" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.includes("{id}") ? "webhook" : undefined);
       const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
       for (const caller of callers) {
         for (const variant of variants) {

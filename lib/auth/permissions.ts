@@ -18,7 +18,7 @@ export const PERMISSIONS = [
   /** The operations dashboard (storage, activity, costs) and alerts: list, acknowledge, evaluate now. */
   "ops.manage",
   "backup.read",
-  /** Archive policies and lifecycle runs (archive now; retention and reconciliation later). */
+  /** Archive policies, retention rules, legal holds and lifecycle runs. */
   "lifecycle.manage",
 ] as const;
 

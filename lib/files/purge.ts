@@ -5,6 +5,7 @@ import { blobs, files, fileVariants, fileVersions, objectDeletions, processingJo
 import { recordAuditEvent } from "@/lib/audit/record";
 import { enqueueFileRevocation } from "@/lib/cdn/queue";
 import type { ServiceContext } from "@/lib/auth/actor";
+import { legalHoldRefusal } from "@/lib/retention/holds";
 import { blobSha256FromKey } from "@/lib/storage/s3";
 import { deleteReleasedStorage, type ReleasedStorage } from "./release-storage";
 
@@ -22,6 +23,8 @@ export type PurgeReason = "manual" | "manual_skip_trash" | "retention";
  */
 export async function purgeFileRows(ctx: ServiceContext & { tx: Tx }, file: FileRow, opts: { reason: PurgeReason }): Promise<ReleasedStorage> {
   const { tx } = ctx;
+  // The one place every purge goes through: a held file's rows and objects stay, whoever asks.
+  if (file.legalHold) throw legalHoldRefusal();
   // A trashed file left the edge when it was trashed; one purged straight from the files leaves it now.
   if (!file.deletedAt) await enqueueFileRevocation(tx, file.id, `purge:${file.id}`);
   const versions = await tx.select({ id: fileVersions.id, objectKey: fileVersions.objectKey }).from(fileVersions).where(eq(fileVersions.fileId, file.id));

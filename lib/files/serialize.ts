@@ -72,6 +72,8 @@ export function toFileDetail(row: FileRow, versions: FileVersionRow[], variants:
     checksum: row.checksumSha256,
     storageTier: row.storageTier,
     archiveRule: row.archiveRuleId,
+    /** Under an active legal hold (directly, or through its camera or counting event): no delete, purge or archive. */
+    legalHold: row.legalHold,
     lastAccessedAt: row.lastAccessedAt?.toISOString() ?? null,
     versions: versions.map((v) => ({
       version: String(v.version),

@@ -2,11 +2,11 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { files } from "@/db/schema";
-import { conflict } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { enqueueFileRevocation, requestCdnInvalidationRun } from "@/lib/cdn/queue";
 import { env } from "@/lib/env";
+import { legalHoldRefusal } from "@/lib/retention/holds";
 import { announceFileEvent } from "./events";
 import { lockVisibleFile } from "./lookup";
 import { purgeFileRows } from "./purge";
@@ -17,16 +17,19 @@ import { toFileSummary } from "./serialize";
 // until it is restored or purged (by hand, or by the daily `purge-trash` workflow after TRASH_RETENTION_DAYS).
 // Bulk actions call these one id at a time.
 
-/** `DELETE /api/v1/files/{id}`: moves the file to the trash; it is purged after the retention window. */
-export async function trashFile(ctx: ServiceContext, fileId: string) {
+/**
+ * `DELETE /api/v1/files/{id}` (and bulk delete, and the retention run, whose `details` name the rule): moves the
+ * file to the trash; it is purged after the retention window. A file under legal hold is refused (409 legal_hold).
+ */
+export async function trashFile(ctx: ServiceContext, fileId: string, opts: { details?: Record<string, unknown> } = {}) {
   const deletedAt = new Date();
   const purgeAfter = new Date(deletedAt.getTime() + env().TRASH_RETENTION_DAYS * 86_400_000);
   const file = await getDb().transaction(async (tx) => {
     const row = await lockVisibleFile(ctx, tx, fileId);
-    if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
+    if (row.legalHold) throw legalHoldRefusal();
     await tx.update(files).set({ deletedAt, purgeAfter, updatedAt: deletedAt }).where(eq(files.id, row.id));
     await enqueueFileRevocation(tx, row.id, `trash:${row.id}`);
-    await recordAuditEvent({ ...ctx, tx }, { action: "file.delete", fileId: row.id, details: { filename: row.filename, purgeAfter: purgeAfter.toISOString() } });
+    await recordAuditEvent({ ...ctx, tx }, { action: "file.delete", fileId: row.id, details: { filename: row.filename, purgeAfter: purgeAfter.toISOString(), ...opts.details } });
     return row;
   });
   await requestCdnInvalidationRun();
@@ -72,7 +75,7 @@ export async function purgeFile(ctx: ServiceContext, fileId: string) {
   const purgedAt = new Date();
   const { file, released } = await getDb().transaction(async (tx) => {
     const row = await lockVisibleFile(ctx, tx, fileId, { includeTrashed: true });
-    if (row.legalHold) throw conflict("This file is under legal hold and cannot be deleted.");
+    if (row.legalHold) throw legalHoldRefusal();
     return { file: row, released: await purgeFileRows({ ...ctx, tx }, row, { reason: row.deletedAt ? "manual" : "manual_skip_trash" }) };
   });
   if (!file.deletedAt) {

@@ -53,6 +53,7 @@ export const fileList = z
 export const fileDetail = fileSummary
   .extend({
     metadata: z.record(z.string(), z.unknown()), checksum: nullableString, storageTier: z.string(), archiveRule: nullableString.meta({ description: "The archive rule that moved it." }),
+    legalHold: z.boolean().meta({ description: "Under an active legal hold (the file, its camera or its counting event): it cannot be deleted, purged or archived." }),
     lastAccessedAt: isoDate.nullable().meta({ description: "Last download, preview or conversion (recorded at most once an hour)." }),
     media: mediaInfo.nullable(),
     variants: z.array(z.object({
@@ -174,12 +175,26 @@ export const archivePolicyList = z.object({ policies: z.array(archivePolicy) });
 export const lifecycleRun = z.object({
   id: z.uuid(), kind: z.enum(["archive", "retention", "reconcile"]), status: z.enum(["queued", "running", "succeeded", "failed"]),
   trigger: z.string().meta({ description: "schedule, or the id of who pressed run now" }), asOf: isoDate.nullable(),
-  counts: z.record(z.string(), z.unknown()).meta({ description: "archive: examined, moved, movedBytes, byClass, byRule, objectsCopied, objectsAlreadyInClass, skippedShared, skippedChanged, failed, errors. reconcile: graceHours, pages, listedObjects, listedBytes, untracked, safe {recent, uploadInFlight, queuedForDeletion}, orphanCount, orphanBytes, orphanObjects [{key, size, lastModified, deletedAt?}] (first 200), orphansDeleted, missingCount, missingNew, missingObjects [{key, kind, fileId, versionId, expectedSize, new}] (first 200), missingCleared, sizeMismatchCount, sizeMismatches [{key, kind, expectedSize, actualSize}] (first 200)" }),
+  counts: z.record(z.string(), z.unknown()).meta({ description: "archive: examined, moved, movedBytes, byClass, byRule, objectsCopied, objectsAlreadyInClass, skippedShared, skippedChanged, failed, errors. retention: examined, kept, trashed, trashedBytes, archived, archivedBytes, byRule, skippedHeld, skippedShared, skippedChanged, failed, errors. reconcile: graceHours, pages, listedObjects, listedBytes, untracked, safe {recent, uploadInFlight, queuedForDeletion}, orphanCount, orphanBytes, orphanObjects [{key, size, lastModified, deletedAt?}] (first 200), orphansDeleted, missingCount, missingNew, missingObjects [{key, kind, fileId, versionId, expectedSize, new}] (first 200), missingCleared, sizeMismatchCount, sizeMismatches [{key, kind, expectedSize, actualSize}] (first 200)" }),
   error: nullableString, createdAt: isoDate, startedAt: isoDate.nullable(), finishedAt: isoDate.nullable(),
 });
 export const orphansDeleted = z.object({ runId: z.uuid(), deleted: z.array(z.string()), skipped: z.array(z.object({ key: z.string(), reason: z.string() })) });
 export const lifecycleRunList = z.object({ runs: z.array(lifecycleRun) });
 export const lifecycleRunAccepted = z.object({ runId: z.uuid(), kind: z.enum(["archive", "retention", "reconcile"]), status: z.string() });
+
+export const retentionRule = z.object({
+  id: z.string(), name: z.string(), enabled: z.boolean(), scope: z.enum(["camera", "site", "category"]), scopeValue: z.string(),
+  keepDays: z.number().int(), action: z.enum(["delete", "archive"]), destination: z.enum(["GLACIER", "DEEP_ARCHIVE"]).nullable(), updatedAt: isoDate,
+});
+export const retentionRuleList = z.object({ rules: z.array(retentionRule) });
+
+export const legalHold = z.object({
+  id: z.uuid(),
+  scope: z.union([z.object({ fileId: z.uuid() }), z.object({ cameraId: z.string() }), z.object({ eventId: z.string() })]),
+  reason: z.string(), active: z.boolean(), createdBy: z.string(), createdAt: isoDate, releasedBy: nullableString, releasedAt: isoDate.nullable(),
+  files: z.number().int().optional().meta({ description: "Files the hold covers (trashed ones included)" }),
+});
+export const legalHoldList = z.object({ holds: z.array(legalHold) });
 
 export const retrieval = z.object({
   retrievalId: z.uuid(), fileId: z.uuid(), filename: nullableString, storageClass: z.enum(["GLACIER", "DEEP_ARCHIVE"]),

@@ -4,6 +4,7 @@ import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
 import { archivePoliciesSchema, createLifecycleRunSchema, deleteOrphansSchema, createRetrievalSchema, listLifecycleRunsQuerySchema, listRetrievalsQuerySchema } from "@/lib/archive/schemas";
+import { createLegalHoldSchema, listLegalHoldsQuerySchema, retentionRulesSchema } from "@/lib/retention/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { cdnInvalidationListQuerySchema } from "@/lib/cdn/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
@@ -54,7 +55,7 @@ export const API_ROUTES: RouteDoc[] = [
   { method: "post", path: "/api/v1/files/{id}/versions/{n}/restore", tag: "Files", summary: "Make version n current again: records a new version sharing its stored content (no copy); audited as file.version.restore", permission: "files.write",
     responses: { 201: { description: "The new, current version", schema: r.versionInfo }, 404: { description: "No such file or version" }, 409: { description: "That version did not pass processing" } } },
   { method: "delete", path: "/api/v1/files/{id}", tag: "Files", summary: "Move a file to the trash; permanent=true purges it now (rows, and the objects no other file shares), from the trash or not", permission: "files.delete", query: deleteFileQuerySchema,
-    responses: { 200: { description: "Moved to the trash (or purged, with purgedAt)", schema: r.deleteResult }, 404: { description: "No such file (or already purged)" }, 409: { description: "Under legal hold" } } },
+    responses: { 200: { description: "Moved to the trash (or purged, with purgedAt)", schema: r.deleteResult }, 404: { description: "No such file (or already purged)" }, 409: { description: "Under legal hold (code legal_hold)" } } },
   { method: "post", path: "/api/v1/files/{id}/restore", tag: "Trash", summary: "Bring a file back from the trash; idempotent (a file not in the trash answers 200 with restored: false)", permission: "files.delete",
     responses: { 200: { description: "Restored, or was not in the trash", schema: r.restoreResult }, 404: { description: "No such file, not yours, or purged" } } },
   { method: "get", path: "/api/v1/trash", tag: "Trash", summary: "Trashed files, most recently deleted first (admins: every owner's, ownerId to narrow), with deletedAt and purgeAt; keyset-paged by cursor", permission: "files.read", query: listTrashQuerySchema,
@@ -107,12 +108,22 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The rules as saved", schema: r.archivePolicyList } } },
   { method: "get", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Recent lifecycle runs, newest first", permission: "lifecycle.manage", query: listLifecycleRunsQuerySchema,
     responses: { 200: { description: "The runs", schema: r.lifecycleRunList } } },
-  { method: "post", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Run now: kind archive or reconcile (graceHours: reconciliation's grace for this run; retention answers 422 run_kind_unavailable until it exists)", permission: "lifecycle.manage", body: createLifecycleRunSchema,
+  { method: "post", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Run now: kind archive, retention or reconcile (graceHours: reconciliation's grace for this run)", permission: "lifecycle.manage", body: createLifecycleRunSchema,
     responses: { 202: { description: "Queued; follow it with GET /api/v1/lifecycle/runs/{id}", schema: r.lifecycleRunAccepted }, 422: { description: "That kind of run is not available yet" } } },
   { method: "get", path: "/api/v1/lifecycle/runs/{id}", tag: "Archive", summary: "A run's status and counts", permission: "lifecycle.manage",
     responses: { 200: { description: "The run", schema: r.lifecycleRun }, 404: { description: "No such run" } } },
   { method: "post", path: "/api/v1/lifecycle/runs/{id}/delete-orphans", tag: "Archive", summary: "Delete a finished reconciliation's orphan objects (all, or the listed keys), each checked again first; audited as lifecycle.orphans.delete", permission: "lifecycle.manage", body: deleteOrphansSchema,
     responses: { 200: { description: "What was deleted and what was skipped, and why", schema: r.orphansDeleted }, 404: { description: "No such reconciliation run" }, 409: { description: "The run has not finished" }, 422: { description: "A key is not an undeleted orphan of the run" } } },
+  { method: "get", path: "/api/v1/lifecycle/retention", tag: "Retention", summary: "The retention rules (a file's governing rule: camera over site over category, then the longest keep; a legal hold beats every rule)", permission: "lifecycle.manage",
+    responses: { 200: { description: "The rules", schema: r.retentionRuleList } } },
+  { method: "put", path: "/api/v1/lifecycle/retention", tag: "Retention", summary: "Replace every retention rule (ids unique; archive rules name a destination); audited as lifecycle.retention.update with before and after", permission: "lifecycle.manage", body: retentionRulesSchema,
+    responses: { 200: { description: "The rules as saved", schema: r.retentionRuleList } } },
+  { method: "get", path: "/api/v1/legal-holds", tag: "Retention", summary: "Legal holds (active by default), newest first, with the number of files each covers", permission: "lifecycle.manage", query: listLegalHoldsQuerySchema,
+    responses: { 200: { description: "The holds", schema: r.legalHoldList } } },
+  { method: "post", path: "/api/v1/legal-holds", tag: "Retention", summary: "Hold a file, a camera's files or a counting event's files: none can be trashed, purged, expired or archived (409 legal_hold) until lifted; audited as legal_hold.create", permission: "lifecycle.manage", body: createLegalHoldSchema,
+    responses: { 201: { description: "The hold", schema: r.legalHold }, 404: { description: "No such file" } } },
+  { method: "delete", path: "/api/v1/legal-holds/{id}", tag: "Retention", summary: "Lift a legal hold; audited as legal_hold.release", permission: "lifecycle.manage",
+    responses: { 200: { description: "The lifted hold", schema: r.legalHold }, 404: { description: "No such hold" }, 409: { description: "Already lifted" } } },
   { method: "post", path: "/api/v1/files/{id}/retrievals", tag: "Archive", summary: "Ask for an archived file back: the tier's (scaled) delay, then downloadable for `days` days, then archived again", permission: "files.read", body: createRetrievalSchema,
     responses: { 202: { description: "Requested, with the estimate", schema: r.retrieval }, 404: { description: "No such file, or not yours" }, 409: { description: "Not archived, or a retrieval is already pending or ready" }, 422: { description: "The class has no such tier, or the file is above the tier's limit" } } },
   { method: "get", path: "/api/v1/retrievals", tag: "Archive", summary: "Retrievals of the caller's files (admins: everyone's), newest first", permission: "files.read", query: listRetrievalsQuerySchema,
