@@ -90,6 +90,19 @@ describe("parseEnv in production", () => {
     expect(message).toContain(expected);
   });
 
+  it("refuses an SMTP_URL that is not smtp(s)://host or an ALERT_EMAIL_TO that is not addresses, saying what to set", () => {
+    for (const SMTP_URL of ["mail.example.com:587", "http://mail.example.com", "smtp://"]) {
+      expect(refused({ ...GOOD, SMTP_URL })).toContain("SMTP_URL must be smtp://[user:pass@]host[:port]");
+    }
+    expect(refused({ ...GOOD, SMTP_URL: "smtp://u:p@mail.example.com:587", ALERT_EMAIL_TO: "ops@example.com, not-an-address" })).toContain("ALERT_EMAIL_TO must be comma-separated email addresses");
+    const e = parseEnv({ ...GOOD, SMTP_URL: "smtps://u:p@mail.example.com:465", ALERT_EMAIL_TO: "ops@example.com, oncall@example.com" });
+    expect(e.ALERT_EMAIL_TO).toEqual(["ops@example.com", "oncall@example.com"]);
+    expect(e.ALERT_EMAIL_FROM).toBe("Framevault <alerts@framevault.local>");
+    const off = parseEnv(GOOD);
+    expect(off.SMTP_URL).toBeUndefined();
+    expect(off.ALERT_EMAIL_TO).toEqual([]);
+  });
+
   it("accepts real secrets, and development accepts the defaults", () => {
     expect(refused(GOOD)).toBeNull();
     expect(refused({ NODE_ENV: "development" })).toBeNull();

@@ -2,6 +2,7 @@ import { archiveFiles } from "./archive-files";
 import { completeRetrievalFn } from "./complete-retrieval";
 import { deliverWebhook } from "./deliver-webhook";
 import { drainCdnInvalidations } from "./drain-cdn-invalidations";
+import { emailAlerts } from "./email-alerts";
 import { evaluateAlerts } from "./evaluate-alerts";
 import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
@@ -15,4 +16,4 @@ import { storageSnapshot } from "./storage-snapshot";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage, retentionFiles];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage, retentionFiles, emailAlerts];

@@ -168,6 +168,14 @@ const schema = z.object({
   /** Archive alerts (the spec's archive alerting): a run still going after this long, and this month's retrieval estimates above this. */
   ALERT_ARCHIVE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(120),
   ALERT_RETRIEVAL_COST_USD: z.coerce.number().min(0).default(100),
+  /** Alert emails (opened / resolved): the SMTP server (`smtp://user:pass@host:587`, `smtps://…:465`); unset, no email. */
+  SMTP_URL: z.string().min(1).optional(),
+  ALERT_EMAIL_FROM: z.string().min(3).default("Framevault <alerts@framevault.local>"),
+  /** Who gets alert emails (comma-separated addresses); unset, no email even with SMTP_URL. */
+  ALERT_EMAIL_TO: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((a) => a.trim()).filter(Boolean)),
   /** Monthly storage prices per GiB by tier, for the dashboard's cost figures (AWS S3 list prices as defaults). */
   STORAGE_PRICE_PER_GB_MONTH_STANDARD: z.coerce.number().min(0).default(0.023),
   STORAGE_PRICE_PER_GB_MONTH_INFREQUENT: z.coerce.number().min(0).default(0.0125),
@@ -194,6 +202,19 @@ const schema = z.object({
     retrievalPricing(e.ARCHIVE_RETRIEVAL_PRICING);
   } catch (err) {
     ctx.addIssue({ code: "custom", path: ["ARCHIVE_RETRIEVAL_PRICING"], message: `ARCHIVE_RETRIEVAL_PRICING is not a valid price table: ${(err as Error).message}` });
+  }
+  if (e.SMTP_URL !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(e.SMTP_URL);
+      ok = (u.protocol === "smtp:" || u.protocol === "smtps:") && u.hostname !== "";
+    } catch {
+      ok = false;
+    }
+    if (!ok) ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://… (unset it to send no alert emails)" });
+  }
+  for (const to of e.ALERT_EMAIL_TO) {
+    if (!z.email().safeParse(to).success) ctx.addIssue({ code: "custom", path: ["ALERT_EMAIL_TO"], message: `ALERT_EMAIL_TO must be comma-separated email addresses ("${to}" is not one)` });
   }
   const need = (name: keyof typeof e, why: string) => {
     if (!e[name]) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required ${why}` });

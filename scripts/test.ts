@@ -32,6 +32,8 @@ if (process.platform === "linux" && only !== "--e2e") ensureDebianPackages(["pro
 const work = mkdtempSync(path.join(tmpdir(), "framevault-test-"));
 chmodSync(work, 0o755);
 const port = await freePort();
+// The SMTP receiver alert emails go to: app/api/v1/alerts/alerts-api.test.ts listens on it (smtp-server).
+const smtpPort = await freePort();
 const appUrl = `http://127.0.0.1:${port}`;
 log(`starting services in ${work}`);
 const stack = await startStack({ mode: "test", dataDir: work, appUrl, given: {}, log });
@@ -75,6 +77,9 @@ const appEnv: Record<string, string> = {
   ARCHIVE_TIME_SCALE: "3600",
   // Two failed processing jobs open the alert (app/api/v1/alerts/alerts-api.test.ts fails two on purpose).
   ALERT_PROCESSING_FAILURES_THRESHOLD: "2",
+  // Alert emails go to the test's SMTP receiver; when none listens, the sends fail, retry and are given up (logged).
+  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  ALERT_EMAIL_TO: "ops@example.test",
 };
 
 let app: ReturnType<typeof spawn> | undefined;
@@ -107,6 +112,7 @@ try {
     FRAMEVAULT_BASE_URL: appUrl,
     FRAMEVAULT_OWNER_DATABASE_URL: stack.ownerDatabaseUrl,
     FRAMEVAULT_APP_LOG: appLogPath,
+    FRAMEVAULT_TEST_SMTP_PORT: String(smtpPort),
     // For tests that watch the app server's memory (/proc/<pid>/status).
     FRAMEVAULT_APP_PID: String(app.pid),
     FRAMEVAULT_ADMIN_EMAIL: stack.admin.email,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as r from "@/lib/openapi/responses";
 import { verifyWebhookSignature } from "@/lib/webhooks/sign";
@@ -16,10 +17,44 @@ import { makePng } from "@/scripts/testing/fixtures";
 interface Received { headers: IncomingHttpHeaders; body: string }
 const received: Received[] = [];
 let receiver: Server;
+
+// Alert emails: scripts/test.ts points the app's SMTP_URL at this port and sets ALERT_EMAIL_TO=ops@example.test.
+interface Mail { rcptTo: string[]; subject: string; to: string; raw: string }
+const mails: Mail[] = [];
+let smtp: SMTPServer;
+
+/** A header of a raw message, unfolded, with RFC 2047 encoded words decoded. */
+function header(raw: string, name: string): string {
+  const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n(?=[ \t])/g, "");
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`)) ?? "";
+  return line.slice(name.length + 1).trim().replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
+    enc.toLowerCase() === "b" ? Buffer.from(text, "base64").toString("utf8")
+      : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"));
+}
 let endpoint: { id: string; secret: string };
 let admin: Session;
 
 beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        mails.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), subject: header(raw, "Subject"), to: header(raw, "To"), raw });
+        callback();
+      });
+    },
+  });
+  const smtpPort = Number(process.env.FRAMEVAULT_TEST_SMTP_PORT);
+  expect(smtpPort, "scripts/test.ts sets FRAMEVAULT_TEST_SMTP_PORT").toBeGreaterThan(0);
+  await new Promise<void>((resolve, reject) => {
+    smtp.once("error", reject);
+    smtp.listen(smtpPort, "127.0.0.1", () => resolve());
+  });
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -39,7 +74,15 @@ beforeAll(async () => {
 afterAll(async () => {
   if (endpoint) await admin.fetch(`/api/v1/webhooks/${endpoint.id}`, { method: "DELETE" });
   await new Promise((resolve) => receiver.close(resolve));
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
+
+/** Alert emails of `transition` about the alert opened at `openedAt`, once there are at least `count`. */
+async function emailsFor(transition: "opened" | "resolved", openedAt: string, count = 1): Promise<Mail[]> {
+  const about = () => mails.filter((m) => m.subject.startsWith(`[Framevault] alert ${transition}: `) && m.raw.includes(`Opened: ${openedAt}`));
+  await waitForStatus(async () => String(about().length >= count), "true", 45_000);
+  return about();
+}
 
 async function evaluateNow() {
   const res = await admin.json("/api/v1/alerts/evaluate", { method: "POST" });
@@ -128,6 +171,15 @@ describe("alerts", () => {
       data: { id: alert.id, rule: "processing-failures", key: "all", severity: "warning", status: "open", title: alert.title },
     });
 
+    // And one email to ALERT_EMAIL_TO, naming the alert.
+    const [openedMail] = await emailsFor("opened", alert.openedAt);
+    expect(openedMail, "the SMTP receiver got the alert-opened email").toBeDefined();
+    expect(openedMail.subject).toBe(`[Framevault] alert opened: ${alert.title}`);
+    expect(openedMail.rcptTo).toEqual(["ops@example.test"]);
+    expect(openedMail.to).toBe("ops@example.test");
+    expect(openedMail.raw).toContain("Rule: processing-failures");
+    expect(openedMail.raw).toContain("Severity: warning");
+
     // Acknowledged: audited, idempotent, and the alert still resolves by itself.
     const acked = await admin.json(`/api/v1/alerts/${alert.id}/acknowledge`, { method: "POST" });
     expect(acked.status).toBe(200);
@@ -145,8 +197,16 @@ describe("alerts", () => {
     expect(verifyWebhookSignature(endpoint.secret, resolved.headers["framevault-signature"] as string, resolved.body, 300)).toBe(true);
     expect(JSON.parse(resolved.body)).toMatchObject({ event: "alert.resolved", data: { id: alert.id, status: "resolved", resolvedAt: expect.any(String) } });
 
+    const [resolvedMail] = await emailsFor("resolved", alert.openedAt);
+    expect(resolvedMail, "the SMTP receiver got the alert-resolved email").toBeDefined();
+    expect(resolvedMail.subject).toMatch(/^\[Framevault\] alert resolved: \d+ processing jobs failed/);
+    expect(resolvedMail.rcptTo).toEqual(["ops@example.test"]);
+    expect(resolvedMail.raw).toMatch(/Resolved: \d{4}-\d\d-\d\dT/);
+
     // Exactly one of each, delivered and recorded.
     expect(await webhooksFor(alert.id, "alert.opened")).toHaveLength(1);
+    expect(await emailsFor("opened", alert.openedAt)).toHaveLength(1);
+    expect(await emailsFor("resolved", alert.openedAt)).toHaveLength(1);
     const deliveries = await testSql()`
       select event, count(*)::int as n from webhook_deliveries where endpoint_id = ${endpoint.id} and payload->>'id' = ${alert.id} group by event order by event`;
     expect(deliveries).toEqual([{ event: "alert.opened", n: 1 }, { event: "alert.resolved", n: 1 }]);
