@@ -35,7 +35,8 @@ export function makeCloudFrontProvider(config: CloudFrontConfig): CdnProvider {
     wildcards: true,
     pricing: CLOUDFRONT_PRICING,
     signUrl(path, expiresAt) {
-      return getSignedUrl({ url: `${base}${path}`, keyPairId: config.keyPairId, privateKey, dateLessThan: expiresAt });
+      // Whole seconds, rounded down (the signer rounds to the nearest second): a URL never outlives its expiry.
+      return getSignedUrl({ url: `${base}${path}`, keyPairId: config.keyPairId, privateKey, dateLessThan: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000) });
     },
     async createInvalidation({ callerReference, paths }) {
       try {
