@@ -13,3 +13,4 @@ export * from "./lifecycle";
 export * from "./cdn";
 export * from "./operations";
 export * from "./retention";
+export * from "./backups";
