@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   /** The operations dashboard (storage, activity, costs) and alerts: list, acknowledge, evaluate now. */
   "ops.manage",
   "backup.read",
+  /** Backup runs, restores and drills (issue 10). */
+  "backup.manage",
   /** Archive policies, retention rules, legal holds and lifecycle runs. */
   "lifecycle.manage",
 ] as const;
