@@ -1,7 +1,9 @@
 import "server-only";
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
-import { fileVersions, type ArchiveClass } from "@/db/schema";
+import { archivePolicies, fileVersions, type ArchiveClass, type ArchivePolicy } from "@/db/schema";
+import { decideArchive, type ArchivePolicyLike, type DecisionOptions } from "@/lib/lifecycle/fate";
+import { loadFileFacts } from "@/lib/lifecycle/facts";
 
 export interface ArchiveCandidate {
   id: string;
@@ -11,39 +13,48 @@ export interface ArchiveCandidate {
   destination: ArchiveClass;
 }
 
+/** The saved rules in their order (position, then id): the order is the tie-break among equally cold destinations. */
+export async function loadArchivePolicies(db: Database | Tx): Promise<ArchivePolicy[]> {
+  return db.select().from(archivePolicies).orderBy(asc(archivePolicies.position), asc(archivePolicies.id));
+}
+
 /**
- * Live, ready files that an enabled rule sends somewhere colder than they are, in id order after `after`:
- * for each file the matching rule with the coldest destination wins, then the rule listed first.
- * Files under legal hold and files with a retrieval pending or ready are left alone. "Unread" counts from
- * the last access, or from the upload for a file never read.
+ * A superset of the files some enabled policy could match at `asOf`, as SQL: live, ready, unheld, not yet in
+ * the coldest class, and past the smallest age, unread time or size any policy asks for. It only narrows the
+ * scan; decideArchive decides.
  */
-export async function selectArchiveCandidates(db: Database | Tx, input: { asOf: Date; after: string | null; limit: number }): Promise<ArchiveCandidate[]> {
-  const asOf = input.asOf.toISOString();
-  const rows = await db.execute(sql`
-    select f.id, f.storage_tier, f.size, r.id as rule_id, r.destination
-    from files f
-    cross join lateral (
-      select p.id, p.destination from archive_policies p
-      where p.enabled
-        and (p.min_age_days is null or f.created_at <= ${asOf}::timestamptz - make_interval(days => p.min_age_days))
-        and (p.min_unread_days is null or coalesce(f.last_accessed_at, f.created_at) <= ${asOf}::timestamptz - make_interval(days => p.min_unread_days))
-        and (p.min_size_bytes is null or f.size >= p.min_size_bytes)
-      order by (p.destination = 'DEEP_ARCHIVE') desc, p.position, p.id
-      limit 1
-    ) r
-    where f.deleted_at is null and f.status = 'ready' and not f.legal_hold
-      ${input.after ? sql`and f.id > ${input.after}::uuid` : sql``}
-      and (case r.destination when 'DEEP_ARCHIVE' then 2 else 1 end) > (case f.storage_tier when 'deep_archive' then 2 when 'archive' then 1 else 0 end)
-      and not exists (select 1 from retrievals rt where rt.file_id = f.id and rt.status in ('pending', 'ready'))
-    order by f.id
-    limit ${input.limit}`);
-  return rows.map((r) => ({
-    id: r.id as string,
-    storageTier: r.storage_tier as ArchiveCandidate["storageTier"],
-    size: Number(r.size),
-    ruleId: r.rule_id as string,
-    destination: r.destination as ArchiveClass,
-  }));
+export function archivePrefilter(policies: readonly ArchivePolicyLike[], asOf: Date): SQL | null {
+  const enabled = policies.filter((p) => p.enabled);
+  if (enabled.length === 0) return null;
+  const least = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null);
+    return v.length ? Math.min(...v) : null;
+  };
+  const age = least(enabled.map((p) => p.minAgeDays));
+  const unread = least(enabled.map((p) => p.minUnreadDays));
+  const size = least(enabled.map((p) => p.minSizeBytes));
+  const at = asOf.toISOString();
+  const any = [
+    age !== null ? sql`f.created_at <= ${at}::timestamptz - make_interval(days => ${age})` : null,
+    unread !== null ? sql`coalesce(f.last_accessed_at, f.created_at) <= ${at}::timestamptz - make_interval(days => ${unread})` : null,
+    size !== null ? sql`f.size >= ${size}` : null,
+  ].filter((c): c is SQL => c !== null);
+  return sql`f.deleted_at is null and f.status = 'ready' and not f.legal_hold and f.storage_tier <> 'deep_archive' and (${sql.join(any, sql` or `)})`;
+}
+
+/**
+ * The archive run's batch: the next files (by id after `after`) the prefilter lets through, each judged by
+ * decideArchive at `asOf` (the same decision the simulator makes). `after` is the last file looked at.
+ */
+export async function judgeArchiveBatch(db: Database | Tx, input: { asOf: Date; after: string | null; limit: number; policies: readonly ArchivePolicy[]; provider: DecisionOptions["provider"] }) {
+  const where = archivePrefilter(input.policies, input.asOf);
+  if (!where) return { examined: 0, last: input.after, decisions: [] };
+  const facts = await loadFileFacts(db, { where, after: input.after, limit: input.limit, retrievalEnd: "status" });
+  return {
+    examined: facts.length,
+    last: facts.at(-1)?.id ?? input.after,
+    decisions: facts.map((file) => ({ file, decision: decideArchive(file, input.policies, input.asOf, { provider: input.provider }) })),
+  };
 }
 
 /** The distinct objects a file's versions hold (its originals; variants are not listed here and stay hot). */

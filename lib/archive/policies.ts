@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { archivePolicies, type ArchivePolicy } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
+import { loadArchivePolicies } from "./eligibility";
 import type { archivePoliciesSchema } from "./schemas";
 
 export function toPolicy(row: ArchivePolicy) {
@@ -21,7 +22,7 @@ export function toPolicy(row: ArchivePolicy) {
 }
 
 export async function listArchivePolicies(ctx: ServiceContext) {
-  const rows = await (ctx.tx ?? getDb()).select().from(archivePolicies).orderBy(asc(archivePolicies.position), asc(archivePolicies.id));
+  const rows = await loadArchivePolicies(ctx.tx ?? getDb());
   return { policies: rows.map(toPolicy) };
 }
 

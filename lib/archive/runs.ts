@@ -9,7 +9,8 @@ import { actorId, type ServiceContext } from "@/lib/auth/actor";
 import { inngest } from "@/inngest/client";
 import { archiveRunRequested, fileArchived, retentionRunRequested } from "@/inngest/events";
 import { requestReconcileRun } from "@/lib/reconcile/runs";
-import { selectArchiveCandidates, type ArchiveCandidate } from "./eligibility";
+import { env } from "@/lib/env";
+import { judgeArchiveBatch, loadArchivePolicies, type ArchiveCandidate } from "./eligibility";
 import { archiveFile } from "./move";
 import type { createLifecycleRunSchema, listLifecycleRunsQuerySchema } from "./schemas";
 
@@ -93,13 +94,23 @@ export async function startArchiveRun(input: { runId?: string }): Promise<{ runI
 const system: ServiceContext = { actor: { type: "system", name: "archive-run" } };
 
 /**
- * One batch: the next files (by id after `after`) that a rule sends colder, moved 3 at a time. The counts
- * so far come in and the new totals are written over them (not added), so a retried step counts once.
+ * One batch: the next files (by id after `after`) the prefilter lets through, each judged by decideArchive
+ * (lib/lifecycle/fate.ts, the simulator's decision too); those it moves go 3 at a time. The counts so far come
+ * in and the new totals are written over them (not added), so a retried step counts once.
  */
 export async function archiveBatch(input: { runId: string; asOf: string; after: string | null; totals: ArchiveCounts; limit?: number }) {
-  const candidates = await selectArchiveCandidates(getDb(), { asOf: new Date(input.asOf), after: input.after, limit: input.limit ?? ARCHIVE_BATCH_SIZE });
+  const limit = input.limit ?? ARCHIVE_BATCH_SIZE;
+  const db = getDb();
+  const batch = await judgeArchiveBatch(db, { asOf: new Date(input.asOf), after: input.after, limit, policies: await loadArchivePolicies(db), provider: env().ARCHIVE_PROVIDER });
   const totals: ArchiveCounts = structuredClone(input.totals);
-  totals.examined += candidates.length;
+  totals.examined += batch.examined;
+  const candidates: ArchiveCandidate[] = [];
+  for (const { file, decision } of batch.decisions) {
+    if (decision.outcome === "move") {
+      candidates.push({ id: file.id, storageTier: file.storageTier, size: file.size, ruleId: decision.policy.id, destination: decision.destination });
+    } else if (decision.policy && decision.because === "shared") totals.skippedShared++;
+    else if (decision.policy && decision.because === "cold_on_aws") totals.skippedChanged++;
+  }
   const archived: { fileId: string; ownerId: string; storageClass: ArchiveCandidate["destination"] }[] = [];
   let next = 0;
   const worker = async () => {
@@ -124,13 +135,12 @@ export async function archiveBatch(input: { runId: string; asOf: string; after: 
     }
   };
   await Promise.all(Array.from({ length: ARCHIVE_MAX_CONCURRENT_MOVES }, worker));
-  await getDb().update(lifecycleRuns).set({ counts: totals as never }).where(eq(lifecycleRuns.id, input.runId));
+  await db.update(lifecycleRuns).set({ counts: totals as never }).where(eq(lifecycleRuns.id, input.runId));
   // One event per moved file, ids per run so a retried step's resend is dropped: the hook for caches of originals (CDN).
   if (archived.length) {
     await inngest.send(archived.map((a) => ({ ...fileArchived.create({ ...a, reason: "policy" }), id: `file-archived-${input.runId}-${a.fileId}` })));
   }
-  const last = candidates.at(-1)?.id ?? input.after;
-  return { totals, after: last, more: candidates.length === (input.limit ?? ARCHIVE_BATCH_SIZE) };
+  return { totals, after: batch.last, more: batch.examined === limit };
 }
 
 export async function finishArchiveRun(input: { runId: string; totals: ArchiveCounts }) {

@@ -23,6 +23,7 @@ const OWNED: Record<string, "file" | "apiKey" | "user" | "event" | "retrieval" |
   "/api/v1/files/{id}": "file",
   "/api/v1/files/{id}/download": "file",
   "/api/v1/files/{id}/audit-events": "file",
+  "/api/v1/files/{id}/lifecycle": "file",
   // Names the file in its body; another owner's file is left out, and with nothing left: 404.
   "/api/v1/files/bulk-download": "file",
   "/api/v1/files/{id}/restore": "file",
@@ -208,6 +209,7 @@ async function requestFor(route: RouteDoc, caller: Caller, id: string) {
     "post /api/v1/lifecycle/runs/{id}/delete-orphans": {},
     // No rules (the retention test sets its own), and a hold on a camera no file has.
     "put /api/v1/lifecycle/retention": { rules: [] },
+    "post /api/v1/lifecycle/simulate": { days: 1 },
     "post /api/v1/legal-holds": { scope: { cameraId: `matrix-${randomUUID()}` }, reason: "matrix" },
   };
   const body = bodies[`${route.method} ${route.path}`];

@@ -255,3 +255,52 @@ export const operationsOverview = z.object({
   cameraCount: z.number().int(),
   prices: z.object({ currency: z.string(), perGbMonth: z.record(z.string(), z.number()) }),
 });
+
+const flow = z.object({ files: z.number().int(), bytes: z.number().int() });
+const perClassFlow = z.object({ GLACIER: flow, DEEP_ARCHIVE: flow });
+const simulatedFlows = z.object({
+  archived: perClassFlow.meta({ description: "Moved to each class by an archive rule or a retention rule's \"then archive\"" }),
+  retrieved: flow.meta({ description: "Pending retrievals becoming ready" }),
+  rearchived: perClassFlow.meta({ description: "Retrieval windows ending: the content goes back to its class" }),
+  trashed: flow.meta({ description: "Moved to the trash by a retention rule" }),
+  purged: flow.meta({ description: "Purged from the trash" }),
+  byRule: z.record(z.string(), flow).meta({ description: "Keys archive:<policy id> and retention:<rule id>" }),
+});
+const classCost = z.object({ bytes: z.number(), pricePerGbMonth: z.number(), monthlyCost: z.number() });
+const storageCost = z.object({ byClass: z.record(z.string(), classCost), monthlyCost: z.number().meta({ description: "Dollars a month (STORAGE_PRICE_PER_GB_MONTH_*)" }) });
+export const lifecycleSimulation = z.object({
+  asOf: isoDate, days: z.number().int(), filesExamined: z.number().int(),
+  rules: z.object({
+    source: z.object({ policies: z.enum(["saved", "draft"]), retention: z.enum(["saved", "draft"]) }),
+    policies: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), destination: z.enum(["GLACIER", "DEEP_ARCHIVE"]) })),
+    retention: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), action: z.enum(["delete", "archive"]), destination: z.enum(["GLACIER", "DEEP_ARCHIVE"]).nullable() })),
+  }),
+  perDay: z.array(simulatedFlows.extend({ day: z.number().int(), date: isoDate })).meta({ description: "Day 0: the runs as if they ran now; day d: d days later" }),
+  totals: simulatedFlows,
+  cost: z.object({ before: storageCost, after: storageCost.meta({ description: "After the last simulated day" }) }),
+});
+
+const timelineEvent = z.object({
+  day: z.number().int(), date: isoDate, action: z.enum(["archive", "trash", "purge"]), storageClass: z.enum(["GLACIER", "DEEP_ARCHIVE"]).nullable(),
+  source: z.enum(["archive", "retention", "trash"]), ruleId: nullableString, ruleName: nullableString,
+});
+export const fileLifecycle = z.object({
+  fileId: z.uuid(), asOf: isoDate,
+  state: z.object({
+    storageTier: z.enum(["standard", "infrequent", "archive", "deep_archive"]), storageClass: z.string(), archivedAt: isoDate.nullable(), archiveRule: nullableString,
+    legalHold: z.boolean(), deletedAt: isoDate.nullable(), purgeAfter: isoDate.nullable(), lastAccessedAt: isoDate.nullable(),
+    retrieval: z.object({ status: z.enum(["pending", "ready"]), readyAt: isoDate, endsAt: isoDate.nullable() }).nullable(),
+  }),
+  decidedBy: z.object({ kind: z.enum(["legal_hold", "archive", "retention", "trash", "none"]), ruleId: nullableString, reason: z.string() }),
+  archive: z.object({
+    policy: z.object({ id: z.string(), name: z.string(), destination: z.enum(["GLACIER", "DEEP_ARCHIVE"]), minAgeDays: z.number().nullable(), minUnreadDays: z.number().nullable(), minSizeBytes: z.number().nullable() }).nullable(),
+    date: isoDate.nullable(), daysUntil: z.number().int().nullable(), reason: z.string(),
+  }),
+  retention: z.object({
+    outcome: z.enum(["none", "held", "keep", "due"]),
+    rule: z.object({ id: z.string(), name: z.string(), scope: z.enum(["camera", "site", "category"]), scopeValue: z.string(), keepDays: z.number().int(), action: z.enum(["delete", "archive"]), destination: z.enum(["GLACIER", "DEEP_ARCHIVE"]).nullable() }).nullable(),
+    dueAt: isoDate.nullable(), daysUntil: z.number().int().nullable(), reason: z.string(),
+  }),
+  next: timelineEvent.nullable(),
+  timeline: z.array(timelineEvent).meta({ description: "What the runs would do over the next ten years, with the rules as saved" }),
+});

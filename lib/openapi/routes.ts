@@ -4,6 +4,7 @@ import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
 import { archivePoliciesSchema, createLifecycleRunSchema, deleteOrphansSchema, createRetrievalSchema, listLifecycleRunsQuerySchema, listRetrievalsQuerySchema } from "@/lib/archive/schemas";
+import { simulateLifecycleSchema } from "@/lib/lifecycle/schemas";
 import { createLegalHoldSchema, listLegalHoldsQuerySchema, retentionRulesSchema } from "@/lib/retention/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
 import { cdnInvalidationListQuerySchema } from "@/lib/cdn/schemas";
@@ -66,6 +67,8 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "One result per id", schema: r.bulkResult }, 403: { description: "The action needs files.write (tag, untag, category) or files.delete (delete, restore)" } } },
   { method: "post", path: "/api/v1/files/bulk-download", tag: "Files", summary: "The named files (up to 500, at most BULK_DOWNLOAD_MAX_BYTES together) as one ZIP streamed from storage; only files the caller may read and that are ready. X-Framevault-Zip-Entries counts the entries, X-Framevault-Skipped names ids left out (missing, not yours or not ready)", permission: "files.read", body: bulkDownloadSchema,
     responses: { 200: { description: "The ZIP (stored entries; Content-Length known in advance)", binary: "application/zip" }, 404: { description: "None of the ids is a file the caller may read" }, 409: { description: "None of them is ready" }, 413: { description: "Together larger than BULK_DOWNLOAD_MAX_BYTES" } } },
+  { method: "get", path: "/api/v1/files/{id}/lifecycle", tag: "Files", summary: "Which rule decides the file's fate and why: the archive rule that matches (or will) and when, the governing retention rule and its due date, a legal hold blocking them, its archived/retrieved state, and the runs' timeline for the next ten years", permission: "files.read",
+    responses: { 200: { description: "The file's lifecycle", schema: r.fileLifecycle }, 404: { description: "No such file, or not yours" } } },
   { method: "get", path: "/api/v1/files/{id}/audit-events", tag: "Files", summary: "A file's audit trail", permission: "files.read", query: listAuditQuerySchema.omit({ fileId: true, actor: true }),
     responses: { 200: { description: "Events, newest first", schema: r.auditPage } } },
   { method: "get", path: "/api/v1/events/{eventId}", tag: "Events", summary: "A counting event: its snapshots and clips in capture order, cameras, sites, time span and counts by type", permission: "files.read",
@@ -114,6 +117,8 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The run", schema: r.lifecycleRun }, 404: { description: "No such run" } } },
   { method: "post", path: "/api/v1/lifecycle/runs/{id}/delete-orphans", tag: "Archive", summary: "Delete a finished reconciliation's orphan objects (all, or the listed keys), each checked again first; audited as lifecycle.orphans.delete", permission: "lifecycle.manage", body: deleteOrphansSchema,
     responses: { 200: { description: "What was deleted and what was skipped, and why", schema: r.orphansDeleted }, 404: { description: "No such reconciliation run" }, 409: { description: "The run has not finished" }, 422: { description: "A key is not an undeleted orphan of the run" } } },
+  { method: "post", path: "/api/v1/lifecycle/simulate", tag: "Retention", summary: "Simulate the next N days of the archive, retention and trash-purge runs (and open retrievals) with the saved rules or a draft, decided by the runs' own code in a read-only snapshot: per day, files and bytes archived per class, retrieved, re-archived, trashed and purged; storage cost a month before and after, per class. Nothing moves", permission: "lifecycle.manage", body: simulateLifecycleSchema,
+    responses: { 200: { description: "The simulation", schema: r.lifecycleSimulation } } },
   { method: "get", path: "/api/v1/lifecycle/retention", tag: "Retention", summary: "The retention rules (a file's governing rule: camera over site over category, then the longest keep; a legal hold beats every rule)", permission: "lifecycle.manage",
     responses: { 200: { description: "The rules", schema: r.retentionRuleList } } },
   { method: "put", path: "/api/v1/lifecycle/retention", tag: "Retention", summary: "Replace every retention rule (ids unique; archive rules name a destination); audited as lifecycle.retention.update with before and after", permission: "lifecycle.manage", body: retentionRulesSchema,

@@ -1,16 +1,18 @@
 import "server-only";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { lifecycleRuns } from "@/db/schema";
 import { ApiError } from "@/lib/api/errors";
 import type { ServiceContext } from "@/lib/auth/actor";
-import { CLASS_RANK, TIER_RANK } from "@/lib/archive/classes";
 import { archiveFile } from "@/lib/archive/move";
 import { ARCHIVE_MAX_CONCURRENT_MOVES } from "@/lib/archive/runs";
 import { trashFile } from "@/lib/files/trash";
 import { inngest } from "@/inngest/client";
 import { fileArchived } from "@/inngest/events";
-import { decideRetention } from "./decide";
+import { env } from "@/lib/env";
+import { loadFileFacts } from "@/lib/lifecycle/facts";
+import { retentionAction } from "@/lib/lifecycle/fate";
+import type { RetentionRuleLike } from "./decide";
 import { loadRetentionRules } from "./rules";
 
 export const RETENTION_BATCH_SIZE = 1000;
@@ -49,69 +51,64 @@ export async function startRetentionRun(input: { runId?: string }): Promise<{ ru
   return { runId, asOf: asOf.toISOString() };
 }
 
-interface Examined {
-  id: string; cameraId: string | null; siteId: string | null; category: string; createdAt: Date; legalHold: boolean;
-  size: number; status: string; storageTier: "standard" | "infrequent" | "archive" | "deep_archive"; retrieving: boolean;
+/** The live files some enabled rule's scope matches, as SQL: only they can be governed by a rule. */
+export function retentionPrefilter(rules: readonly RetentionRuleLike[]): SQL | null {
+  const enabled = rules.filter((r) => r.enabled);
+  if (enabled.length === 0) return null;
+  const values = (scope: string) => JSON.stringify(enabled.filter((r) => r.scope === scope).map((r) => r.scopeValue));
+  return sql`f.deleted_at is null
+    and (f.camera_id in (select jsonb_array_elements_text(${values("camera")}::jsonb))
+      or f.site_id in (select jsonb_array_elements_text(${values("site")}::jsonb))
+      or f.category in (select jsonb_array_elements_text(${values("category")}::jsonb)))`;
 }
 
 /**
  * One batch: the next live files (by id after `after`) that an enabled rule's scope matches, each judged by
- * decideRetention at the run's `asOf`; the due ones are trashed (trashFile: audited, refused under legal hold
- * under the file's lock) or archived (archiveFile), 3 at a time. Totals are written over, not added, so a
- * retried step counts once; a trashed file is no longer live and an archived one is already in its class,
- * so a repeated batch or a run after a crash does nothing twice.
+ * retentionAction (lib/lifecycle/fate.ts: decideRetention's verdict and what follows, the simulator's decision
+ * too) at the run's `asOf`; the due ones are trashed (trashFile: audited, refused under legal hold under the
+ * file's lock) or archived (archiveFile), 3 at a time. Totals are written over, not added, so a retried step
+ * counts once; a trashed file is no longer live and an archived one is already in its class, so a repeated
+ * batch or a run after a crash does nothing twice.
  */
 export async function retentionBatch(input: { runId: string; asOf: string; after: string | null; totals: RetentionCounts; limit?: number }) {
   const limit = input.limit ?? RETENTION_BATCH_SIZE;
   const asOf = new Date(input.asOf);
-  const rules = (await loadRetentionRules()).filter((r) => r.enabled);
-  const values = (scope: string) => rules.filter((r) => r.scope === scope).map((r) => r.scopeValue);
-  const [cams, sites, cats] = [values("camera"), values("site"), values("category")];
+  const rules = await loadRetentionRules();
   const totals: RetentionCounts = structuredClone(input.totals);
-  if (rules.length === 0) return { totals, after: input.after, more: false };
-  const rows = await getDb().execute(sql`
-    select f.id, f.camera_id, f.site_id, f.category, f.created_at, f.legal_hold, f.size, f.status, f.storage_tier,
-      exists (select 1 from retrievals rt where rt.file_id = f.id and rt.status in ('pending', 'ready')) as retrieving
-    from files f
-    where f.deleted_at is null
-      ${input.after ? sql`and f.id > ${input.after}::uuid` : sql``}
-      and (f.camera_id in (select jsonb_array_elements_text(${JSON.stringify(cams)}::jsonb))
-        or f.site_id in (select jsonb_array_elements_text(${JSON.stringify(sites)}::jsonb))
-        or f.category in (select jsonb_array_elements_text(${JSON.stringify(cats)}::jsonb)))
-    order by f.id
-    limit ${limit}`);
-  const batch: Examined[] = rows.map((r) => ({
-    id: r.id as string, cameraId: r.camera_id as string | null, siteId: r.site_id as string | null, category: r.category as string,
-    createdAt: new Date(r.created_at as string), legalHold: r.legal_hold as boolean, size: Number(r.size), status: r.status as string,
-    storageTier: r.storage_tier as Examined["storageTier"], retrieving: r.retrieving as boolean,
-  }));
+  const where = retentionPrefilter(rules);
+  if (!where) return { totals, after: input.after, more: false };
+  const batch = await loadFileFacts(getDb(), { where, after: input.after, limit, retrievalEnd: "status" });
   totals.examined += batch.length;
+  const opts = { provider: env().ARCHIVE_PROVIDER };
   const archived: { fileId: string; ownerId: string; storageClass: "GLACIER" | "DEEP_ARCHIVE" }[] = [];
   let next = 0;
   const worker = async () => {
     while (next < batch.length) {
       const file = batch[next++];
-      const decision = decideRetention(file, rules, asOf);
-      if (decision.outcome === "held") { if (decision.rule) totals.skippedHeld++; continue; }
-      if (decision.outcome !== "due") { if (decision.outcome === "keep") totals.kept++; continue; }
-      const rule = decision.rule;
+      const action = retentionAction(file, rules, asOf, opts);
+      if (action.kind === "held") { if (action.decision.outcome === "held" && action.decision.rule) totals.skippedHeld++; continue; }
+      if (action.kind === "keep") { totals.kept++; continue; }
+      if (action.kind === "none") continue;
+      if (action.kind === "skip") {
+        if (action.because === "shared") totals.skippedShared++;
+        else if (action.because !== "already") totals.skippedChanged++;
+        continue;
+      }
+      const rule = action.rule;
       try {
-        if (rule.action === "delete") {
+        if (action.kind === "trash") {
           await trashFile(system, file.id, { details: { reason: "retention", rule: rule.id, runId: input.runId } });
           totals.trashed++;
           totals.trashedBytes += file.size;
         } else {
-          const destination = rule.destination!;
-          if (TIER_RANK[file.storageTier] >= CLASS_RANK[destination]) continue;
-          if (file.status !== "ready" || file.retrieving) { totals.skippedChanged++; continue; }
-          const outcome = await archiveFile(system, { id: file.id, storageTier: file.storageTier, size: file.size, ruleId: `retention:${rule.id}`, destination }, input.runId);
+          const outcome = await archiveFile(system, { id: file.id, storageTier: file.storageTier, size: file.size, ruleId: `retention:${rule.id}`, destination: action.destination }, input.runId);
           if (outcome.result !== "moved") {
             if (outcome.reason === "shared") totals.skippedShared++; else totals.skippedChanged++;
             continue;
           }
           totals.archived++;
           totals.archivedBytes += file.size;
-          archived.push({ fileId: file.id, ownerId: outcome.ownerId, storageClass: destination });
+          archived.push({ fileId: file.id, ownerId: outcome.ownerId, storageClass: action.destination });
         }
         totals.byRule[rule.id] = (totals.byRule[rule.id] ?? 0) + 1;
       } catch (err) {
