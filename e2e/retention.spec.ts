@@ -61,3 +61,58 @@ test("an admin adds a camera retention rule, holds a file, runs retention, and t
   await page.getByTestId("save-rules").click();
   await expect(page.getByText(/Saved \d+ rules?\./)).toBeVisible();
 });
+
+test("an admin tries a draft retention rule in the simulator before saving it, and nothing is saved", async ({ page }) => {
+  await signIn(page);
+  const camera = `e2e-sim-${Date.now().toString(36)}`;
+  const res = await page.request.post("/api/v1/files/upload", {
+    headers: write,
+    multipart: { file: { name: "e2e-sim.jpg", mimeType: "image/jpeg", buffer: fakeJpeg(4000) }, metadata: JSON.stringify({ cameraId: camera }) },
+  });
+  expect(res.status()).toBe(201);
+  const { fileId } = await res.json();
+
+  await navigate(page, "Retention");
+  await expect(page.getByTestId("simulator").getByText("No simulation yet")).toBeVisible();
+  const saved = await page.getByTestId("retention-rule").count();
+  // A draft: this camera's files kept one day, then trashed. Not saved.
+  await page.getByRole("button", { name: "Add rule" }).click();
+  const rule = page.getByTestId("retention-rule").last();
+  await rule.getByRole("checkbox").check();
+  await rule.getByLabel(/Name of rule/).fill("Draft: one day");
+  await rule.getByLabel("Camera", { exact: true }).fill(camera);
+  await rule.getByLabel("Keep (days)").fill("1");
+
+  const simulator = page.getByTestId("simulator");
+  await simulator.getByTestId("sim-days").fill("90");
+  await expect(simulator.getByTestId("sim-use-draft")).toBeChecked();
+  await simulator.getByTestId("sim-days").press("Enter");
+  await expect(simulator.getByTestId("sim-result")).toBeVisible({ timeout: 60_000 });
+  await expect(simulator.getByTestId("chart-simulation").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  // Day 1: the draft trashes the file; day 31: the trash purges it.
+  await simulator.getByRole("button", { name: "Files", exact: true }).click();
+  const day1 = simulator.locator('[data-testid="sim-day"][data-day="1"]');
+  await expect(day1).toBeVisible();
+  await expect(day1.locator('td[data-label="To the trash"]')).not.toHaveText("—");
+  await expect(simulator.locator('[data-testid="sim-day"][data-day="31"] td[data-label="Purged"]')).not.toHaveText("—");
+  await expect(simulator.getByTestId("cost-row").filter({ hasText: "Total" })).toBeVisible();
+  await simulator.getByRole("button", { name: "Bytes", exact: true }).click();
+  await shots(page, "retention-simulator");
+
+  // The same with the saved rules: the draft's day-1 trash is gone.
+  await simulator.getByLabel("Saved rules").check();
+  await simulator.getByTestId("sim-run").click();
+  await expect(simulator.getByText(/retention rules saved/)).toBeVisible({ timeout: 60_000 });
+  await expect(simulator.locator('[data-testid="sim-day"][data-day="1"] td[data-label="To the trash"]')).toHaveCount(0);
+
+  // Nothing was saved or moved: the rules are as they were and the file is still live.
+  await page.reload();
+  await expect(page.getByTestId("retention-rule")).toHaveCount(saved);
+  const file = await page.request.get(`/api/v1/files/${fileId}`);
+  expect(file.status()).toBe(200);
+  const lifecycle = await (await page.request.get(`/api/v1/files/${fileId}/lifecycle`)).json();
+  expect(lifecycle.retention.rule?.scopeValue ?? null).not.toBe(camera);
+  await page.goto(`/files/${fileId}`);
+  await expect(page.getByTestId("file-lifecycle")).toBeVisible();
+  await shots(page, "file-lifecycle");
+});

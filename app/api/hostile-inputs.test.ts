@@ -150,6 +150,7 @@ function idRouteCases(): Case[] {
     { method: "DELETE", path: (id) => `/api/v1/files/${id}`, as: () => users[0].session },
     { method: "GET", path: (id) => `/api/v1/files/${id}/download`, as: () => users[0].session },
     { method: "GET", path: (id) => `/api/v1/files/${id}/audit-events`, as: () => users[0].session },
+    { method: "GET", path: (id) => `/api/v1/files/${id}/lifecycle`, as: () => users[0].session },
     { method: "PATCH", path: (id) => `/api/v1/users/${id}`, as: () => admin, body: json({ role: "user" }) },
     { method: "DELETE", path: (id) => `/api/v1/api-keys/${id}`, as: () => users[0].session },
     { method: "PATCH", path: (id) => `/api/v1/webhooks/${id}`, as: () => admin, body: json({ enabled: false }) },

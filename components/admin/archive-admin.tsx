@@ -9,6 +9,7 @@ import type { listArchivePolicies } from "@/lib/archive/policies";
 import type { toRun } from "@/lib/archive/runs";
 import { formatBytes } from "@/lib/format";
 import { DataTable } from "@/components/ui/data-table";
+import { LifecycleSimulator } from "./lifecycle-simulator";
 
 type Policy = Awaited<ReturnType<typeof listArchivePolicies>>["policies"][number];
 type Draft = Omit<Policy, "updatedAt">;
@@ -143,6 +144,8 @@ export function ArchiveAdmin() {
           </form>
         )}
       </section>
+
+      <LifecycleSimulator draft={drafts && { policies: drafts }} draftLabel="Rules as edited above" />
 
       <section className="stack" aria-labelledby="runs-h">
         <h2 id="runs-h">Recent runs</h2>

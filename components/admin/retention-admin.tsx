@@ -9,6 +9,7 @@ import type { toLegalHold } from "@/lib/retention/holds";
 import type { listRetentionRules } from "@/lib/retention/rules";
 import { formatBytes } from "@/lib/format";
 import { DataTable } from "@/components/ui/data-table";
+import { LifecycleSimulator } from "./lifecycle-simulator";
 
 type Rule = Awaited<ReturnType<typeof listRetentionRules>>["rules"][number];
 type Draft = Omit<Rule, "updatedAt">;
@@ -230,6 +231,8 @@ export function RetentionAdmin() {
           </form>
         )}
       </section>
+
+      <LifecycleSimulator draft={drafts && { retention: drafts }} draftLabel="Rules as edited above" />
 
       <LegalHolds />
 

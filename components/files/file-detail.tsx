@@ -11,6 +11,7 @@ import { TierBadge } from "@/components/archive/tier-badge";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatBytes } from "@/lib/format";
 import { FileEditForm } from "./file-edit-form";
+import { FileLifecycleLine } from "./file-lifecycle-line";
 import { FileTrail } from "./file-trail";
 import { FileVersions } from "./file-versions";
 import type { FileDetail } from "./types";
@@ -146,6 +147,7 @@ export function FileDetailView({ id, limits, canWrite }: { id: string; limits: U
             <dl className="dl">
               <dt>Status</dt><dd><StatusBadge status={file.status} /></dd>
               <dt>Storage</dt><dd data-testid="storage-class">{archived ? <TierBadge storageClass={file.storageClass} /> : "Standard"}</dd>
+              <dt>Lifecycle</dt><dd><FileLifecycleLine fileId={file.fileId} /></dd>
               <dt>Type</dt><dd>{file.mimeType}</dd>
               <dt>Size</dt><dd>{formatBytes(file.size)} <span className="muted">({file.size.toLocaleString()} bytes)</span></dd>
               <dt>Category</dt><dd>{file.category}</dd>

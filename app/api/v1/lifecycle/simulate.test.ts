@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ARCHIVE_POLICIES } from "@/lib/archive/defaults";
+import { fileLifecycle, lifecycleSimulation } from "@/lib/openapi/responses";
 import { BUCKET, ownerSql, testS3, testSql, waitForStatus } from "@/scripts/testing/backends";
 import { adminSignIn, newUser, type Session } from "@/scripts/testing/client";
 
@@ -133,6 +134,7 @@ describe("a file's lifecycle", () => {
       state: { storageTier: "standard", legalHold: false, deletedAt: null },
     });
     expect(own.body.retention.daysUntil).toBe(-500);
+    expect(() => fileLifecycle.parse(own.body)).not.toThrow();
     expect(own.body.timeline.map((t: { action: string; day: number }) => [t.action, t.day])).toEqual([["trash", 0], ["purge", 30]]);
 
     const young = seeded.find((_, i) => i % 10 === 8)!;
@@ -185,6 +187,7 @@ describe("the simulator", () => {
     const sim = await simulate({ days: 31 });
     expect(sim.status, JSON.stringify(sim.body)).toBe(200);
     expect(sim.body.perDay).toHaveLength(31);
+    expect(() => lifecycleSimulation.parse(sim.body)).not.toThrow();
     expect(sim.body.filesExamined).toBeGreaterThanOrEqual(SEEDED);
     const day0 = sim.body.perDay[0];
 
