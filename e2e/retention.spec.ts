@@ -97,6 +97,7 @@ test("an admin tries a draft retention rule in the simulator before saving it, a
   await expect(simulator.locator('[data-testid="sim-day"][data-day="31"] td[data-label="Purged"]')).not.toHaveText("—");
   await expect(simulator.getByTestId("cost-row").filter({ hasText: "Total" })).toBeVisible();
   await simulator.getByRole("button", { name: "Bytes", exact: true }).click();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shots(page, "retention-simulator");
 
   // The same with the saved rules: the draft's day-1 trash is gone.

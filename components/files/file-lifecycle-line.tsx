@@ -12,9 +12,10 @@ export function FileLifecycleLine({ fileId }: { fileId: string }) {
   if (query.isPending) return <span className="muted">Checking the rules…</span>;
   if (query.isError) return <span className="muted">Unavailable ({query.error.message})</span>;
   const { decidedBy, next, retention, archive } = query.data;
+  // The other rule in play, when the one deciding is not it (the reason already names that one).
   const detail = [
-    retention.rule && `Retention: ${retention.rule.name} (keep ${retention.rule.keepDays} days)`,
-    archive.policy && archive.daysUntil !== null && `Archive: ${archive.policy.name}`,
+    retention.rule && !(decidedBy.kind === "retention" && decidedBy.ruleId === retention.rule.id) && `Retention rule: ${retention.rule.name} (keep ${retention.rule.keepDays} days)`,
+    archive.policy && archive.daysUntil !== null && !(decidedBy.kind === "archive" && decidedBy.ruleId === archive.policy.id) && `Archive rule: ${archive.policy.name} (in ${archive.daysUntil} days)`,
   ].filter(Boolean).join(" · ");
   return (
     <span data-testid="file-lifecycle" data-kind={decidedBy.kind}>
