@@ -108,10 +108,11 @@ const PAGES_PER_COPY = 512;
 
 /**
  * A table's rows as COPY text, a batch of heap pages (`ctid` ranges, in the snapshot) per `COPY (select …) TO
- * STDOUT`, so memory holds one batch at most. Each batch is read with a `data` listener that never pauses:
- * postgres.js (3.4) pauses the connection's socket when its COPY stream is read slower than it arrives, and
- * can leave it paused (porsager/postgres#499, #917), which hung the snapshot. Backpressure applies between
- * batches instead, on the stream returned here.
+ * STDOUT`, so memory holds one batch at most. postgres.js (3.4.9) pauses the connection's socket when its COPY
+ * stream's buffer is full and resumes it only from the stream's `_read`; a stream that ended while the socket
+ * was paused leaves the connection deaf, and the next statement waits for ever (porsager/postgres#499, #917;
+ * it hung the snapshot). So each batch is read whole with a `data` listener, the socket is resumed at its
+ * end, and backpressure applies between batches, on the stream returned here.
  */
 function copyRows(tx: postgres.TransactionSql, table: string): Readable {
   const quoted = `"${table.replaceAll('"', '""')}"`;
@@ -129,7 +130,12 @@ function copyRows(tx: postgres.TransactionSql, table: string): Readable {
       const chunks = await new Promise<Buffer[]>((resolve, reject) => {
         const got: Buffer[] = [];
         source.on("data", (c: Buffer) => got.push(c));
-        source.on("end", () => resolve(got));
+        source.on("end", () => {
+          // Rows that arrived before this listener filled the stream's buffer, which paused the socket; the
+          // stream then ended without asking for more, and nothing resumes the socket: its _read does.
+          (source as unknown as { _read: (size: number) => void })._read(0);
+          resolve(got);
+        });
         source.on("error", reject);
       });
       for (const chunk of chunks) if (!out.write(chunk)) await once(out, "drain");
