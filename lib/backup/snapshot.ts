@@ -185,6 +185,9 @@ async function listObjects(tx: postgres.TransactionSql, setId: string): Promise<
   let seq = 0;
   let bytes = 0;
   const db = getDb();
+  // postgres.js awaits the callback of every batch but the last (its CommandComplete calls it without
+  // waiting), so the inserts are chained here and the chain awaited after the cursor.
+  let inserted: Promise<unknown> = Promise.resolve();
   await tx<{ key: string; sha256: string | null; size: string; content_type: string | null }[]>`
     select distinct on (key) key, sha256, size, content_type from (
       select object_key as key, checksum_sha256 as sha256, size, mime_type as content_type from file_versions where object_missing_at is null
@@ -197,7 +200,9 @@ async function listObjects(tx: postgres.TransactionSql, setId: string): Promise<
       bytes += Number(r.size);
       return { setId, seq: seq++, objectKey: r.key, sha256: r.sha256, size: Number(r.size), contentType: r.content_type };
     });
-    await db.insert(backupObjects).values(values);
+    inserted = inserted.then(() => db.insert(backupObjects).values(values));
+    await inserted;
   });
+  await inserted;
   return { objects: seq, bytes };
 }
