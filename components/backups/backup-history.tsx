@@ -51,7 +51,7 @@ const COLUMNS: Column<BackupSetView>[] = [
   { header: "Bytes copied", width: "9%", align: "end", cell: (s) => formatBytes(s.bytesCopied) },
   {
     header: "Bytes total", width: "10%", align: "end",
-    cell: (s) => <>{formatBytes(s.bytesTotal)}<div className="field-hint">+ {formatBytes(s.databaseBytes)} database</div></>,
+    cell: (s) => <>{formatBytes(s.bytesTotal)}<div className="field-hint" title="The stored database dump">+ {formatBytes(s.databaseBytes)} DB</div></>,
   },
   { header: "Verification", width: "11%", cell: (s) => <Check status={s.verification} error={s.verificationError} /> },
   {

@@ -46,9 +46,9 @@ function BackupTiles({ list, rpo, now }: { list: BackupList; rpo: number | null;
         tone={drill?.status === "failed" ? "danger" : undefined}
         sub={<>{drill ? `last drill ${drill.status}, ${formatTime(drill.at)}` : "measured by the weekly drill"}{schedule.drill.next && ` · next ${formatWhen(schedule.drill.next)}`}</>} />
       <Tile testId="tile-next-full" label="Next full" value={schedule.full.next ? relative(schedule.full.next, now) : "Not scheduled"}
-        sub={<>{schedule.full.next && `${formatWhen(schedule.full.next)} · `}<code>{schedule.full.cron}</code></>} />
+        sub={<>{schedule.full.next && `${formatWhen(schedule.full.next)} · `}<code className="nowrap">{schedule.full.cron}</code></>} />
       <Tile testId="tile-next-incremental" label="Next incremental" value={schedule.incremental.next ? relative(schedule.incremental.next, now) : "Not scheduled"}
-        sub={<>{schedule.incremental.next && `${formatWhen(schedule.incremental.next)} · `}<code>{schedule.incremental.cron}</code></>} />
+        sub={<>{schedule.incremental.next && `${formatWhen(schedule.incremental.next)} · `}<code className="nowrap">{schedule.incremental.cron}</code></>} />
     </div>
   );
 }

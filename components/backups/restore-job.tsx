@@ -10,6 +10,14 @@ import type { RestoreFile, RestoreView } from "./types";
 
 /** Files listed at most; the totals count them all. */
 const SHOWN = 100;
+const REASONS: Record<string, string> = {
+  purged: "gone since the set: comes back",
+  incomplete: "versions or variants missing: filled in",
+  overwrite_newer: "changed since the set: overwritten as asked",
+  unchanged: "as in the set: nothing to do",
+  newer: "changed since the set: left as it is",
+  owner_missing: "its owner no longer exists",
+};
 const STATUS_BADGE: Record<RestoreView["status"], string> = { queued: "badge-processing", running: "badge-processing", completed: "badge-ready", failed: "badge-failed" };
 
 const COLUMNS: Column<RestoreFile>[] = [
@@ -23,7 +31,7 @@ const COLUMNS: Column<RestoreFile>[] = [
       </span>
     ),
   },
-  { header: "Why", width: "24%", cell: (f) => <span className="muted">{f.reason ?? "—"}</span> },
+  { header: "Why", width: "24%", cell: (f) => <span className="muted" data-reason={f.reason}>{REASONS[f.reason] ?? f.reason}</span> },
   { header: "Versions", width: "10%", align: "end", cell: (f) => f.versions },
   { header: "Variants", width: "10%", align: "end", cell: (f) => f.variants },
   { header: "Bytes", width: "10%", align: "end", cell: (f) => formatBytes(f.bytes) },
@@ -50,7 +58,7 @@ export function RestoreJob({ id }: { id: string }) {
   const r = job.data;
   const done = finished(r);
   const t = r.result?.totals;
-  const newer = r.result?.files.filter((f) => f.newer).length ?? 0;
+  const newer = t?.newer ?? 0;
   const kind = r.dryRun ? "Dry run" : "Restore";
   return (
     <div className="stack" data-testid="restore-job" data-status={r.status} data-dry-run={String(r.dryRun)} aria-live="polite">
@@ -81,7 +89,9 @@ export function RestoreJob({ id }: { id: string }) {
         <>
           <DataTable caption={`${kind}: files`} columns={COLUMNS} rows={r.result.files.slice(0, SHOWN)} rowKey={(f) => f.fileId}
             rowProps={(f) => ({ "data-testid": "restore-file", "data-action": f.action, "data-newer": f.newer ? "true" : undefined })} />
-          {r.result.files.length > SHOWN && <p className="field-hint" style={{ margin: 0 }}>The first {SHOWN} of {r.result.files.length.toLocaleString()} files.</p>}
+          {(r.result.files.length > SHOWN || r.result.truncated) && (
+            <p className="field-hint" style={{ margin: 0 }}>The first {Math.min(SHOWN, r.result.files.length)} of {t!.files.toLocaleString()} files; the totals count them all.</p>
+          )}
         </>
       )}
       {r.result && r.result.files.length === 0 && <p className="muted" style={{ margin: 0 }}>No file of this set matches the scope.</p>}

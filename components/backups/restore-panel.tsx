@@ -15,7 +15,7 @@ const SCOPES: { kind: ScopeKind; label: string }[] = [
   { kind: "camera", label: "A camera" },
   { kind: "site", label: "A site" },
   { kind: "event", label: "A counting event" },
-  { kind: "range", label: "Capture time range" },
+  { kind: "range", label: "Captured between" },
   { kind: "all", label: "Everything" },
 ];
 /** Typed to restore everything: the disaster case, into an empty database and bucket. */
@@ -69,7 +69,7 @@ export function RestorePanel({ sets }: { sets: BackupSetView[] }) {
   const key = chosen && "scope" in parsed ? JSON.stringify([chosen.id, parsed.scope]) : null;
   const dry = useRestoreJob(dryRun?.id ?? null);
   const dryDone = dry.data?.status === "completed" && dryRun?.key === key;
-  const newer = dryDone ? (dry.data?.result?.files.filter((f) => f.newer).length ?? 0) : 0;
+  const newer = dryDone ? (dry.data?.result?.totals.newer ?? 0) : 0;
 
   const start = useMutation({
     mutationFn: (body: { setId: string; scope: RestoreScope; dryRun: boolean; overwriteNewer?: boolean }) =>
@@ -162,7 +162,10 @@ export function RestorePanel({ sets }: { sets: BackupSetView[] }) {
         {draft.kind === "all" && (
           <div className="alert alert-warning stack" style={{ gap: 8 }} data-testid="restore-all-warning">
             <strong>Everything: the whole database and every object of this set.</strong>
-            <span>The target database and bucket must be empty: this is for recovering a lost installation, not for undoing a change (restore files, a camera or a range for that).</span>
+            <span>
+              The target database and bucket must be empty: this is for recovering a lost installation, not for undoing a change (restore files, a camera or a range for that).
+              On a new machine: <code>npm run restore -- --from &lt;backup store&gt; --set {chosen.id} --target-database &lt;url&gt;</code>. The dry run compares the set with what is live.
+            </span>
             <div className="field">
               <label htmlFor={`${ids.scope}-confirm`}>To restore (not to dry-run), type <code>{CONFIRM_ALL}</code></label>
               <input id={`${ids.scope}-confirm`} className="input" value={confirmAll} onChange={(e) => { setConfirmAll(e.target.value); setProblem(null); }} autoComplete="off" data-testid="restore-confirm-all" />
@@ -171,9 +174,9 @@ export function RestorePanel({ sets }: { sets: BackupSetView[] }) {
         )}
         {problem && <p id={ids.problem} className="field-hint" role="alert" style={{ color: "var(--danger)", margin: 0 }}>{problem}</p>}
         {newer > 0 && (
-          <label className="row" style={{ gap: 6 }}>
+          <label className="check-label">
             <input type="checkbox" checked={overwriteNewer} onChange={(e) => setOverwriteNewer(e.target.checked)} data-testid="restore-overwrite-newer" />
-            Overwrite the {newer === 1 ? "file" : `${newer} files`} changed after the set was taken (the dry run marks {newer === 1 ? "it" : "them"} newer)
+            <span>Overwrite the {newer === 1 ? "file" : `${newer} files`} changed after the set was taken (the dry run marks {newer === 1 ? "it" : "them"} newer)</span>
           </label>
         )}
         <div className="row">

@@ -52,9 +52,12 @@ export interface RestoreFile {
   name: string;
   ownerId: string;
   action: "restore" | "skip";
-  reason: string | null;
+  /** purged | incomplete | overwrite_newer (restored); unchanged | newer | owner_missing (skipped). */
+  reason: string;
   versions: number;
   variants: number;
+  /** Objects the set holds for the file (versions and variants), and their bytes. */
+  objects: number;
   bytes: number;
   /** Changed after the set's epoch: skipped unless the request said overwriteNewer. */
   newer?: boolean;
@@ -65,13 +68,19 @@ export interface RestoreView {
   setId: string;
   scope: RestoreScope;
   dryRun: boolean;
+  overwriteNewer: boolean;
   status: "queued" | "running" | "completed" | "failed";
   progress: Progress | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
-  result: { files: RestoreFile[]; totals: { files: number; versions: number; objects: number; bytes: number; skipped: number } } | null;
+  result: {
+    files: RestoreFile[];
+    /** More files than the list holds (the totals count all). */
+    truncated: boolean;
+    totals: { files: number; versions: number; objects: number; bytes: number; skipped: number; newer: number; objectsCopied: number };
+  } | null;
 }
 
 /** A set a restore may start from: completed and verified (the API refuses others with backup_not_restorable). */
