@@ -1,43 +1,14 @@
-// The shapes of the backup and restore APIs the Backups page reads (the issue 10 contract, BACKUP-SHARED.md):
-// GET /api/v1/backups, POST /api/v1/backups, POST /api/v1/backups/{id}/restore, GET /api/v1/restores/{id}.
+// The shapes of the backup and restore APIs the Backups page reads (issue 10): the backup API's own types, and
+// those of POST /api/v1/backups/{id}/restore and GET /api/v1/restores/{id}.
 
-export type BackupStatus = "running" | "verifying" | "completed" | "failed" | "expired";
-export type BackupCheck = "pending" | "passed" | "failed";
+export type { BackupSetView } from "@/lib/backup/serialize";
+import type { BackupSetView } from "@/lib/backup/serialize";
+import type { listBackups } from "@/lib/backup/queries";
+
+export type BackupCheck = BackupSetView["verification"];
 export interface Progress { phase: string; done: number; total: number }
-
-export interface BackupSetView {
-  id: string;
-  type: "full" | "incremental";
-  status: BackupStatus;
-  trigger: "schedule" | "manual";
-  baseSetId: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  epochAt: string | null;
-  objects: number;
-  objectsCopied: number;
-  bytesTotal: number;
-  bytesCopied: number;
-  databaseBytes: number;
-  progress: Progress | null;
-  error: string | null;
-  verification: BackupCheck;
-  verifiedAt: string | null;
-  verificationError: string | null;
-  drill: { status: BackupCheck; at: string | null; durationMs: number | null; error: string | null } | null;
-}
-
-export interface ScheduleEntry { cron: string; next: string | null }
-
-export interface BackupList {
-  data: BackupSetView[];
-  nextCursor: string | null;
-  schedule: { full: ScheduleEntry; incremental: ScheduleEntry; drill: ScheduleEntry };
-  /** Seconds from the epoch of the newest verified set to now; null before the first. */
-  rpoSeconds: number | null;
-  lastDrill: { setId: string; at: string; durationMs: number | null; status: BackupCheck } | null;
-}
+/** GET /api/v1/backups: a page of sets, the schedule, the RPO and the last drill. */
+export type BackupList = Awaited<ReturnType<typeof listBackups>>;
 
 export type RestoreScope =
   | { fileIds: string[] }
