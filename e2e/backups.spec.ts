@@ -38,7 +38,9 @@ test("an admin runs a full backup from the Backups page, follows it, and dry-run
 
   await navigate(page, "Backups");
   await expect(page.getByRole("heading", { name: "Backups", level: 1 })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Backups" })).toHaveAttribute("aria-current", "page");
+  await expect(page).toHaveURL(/\/admin\/backups$/);
+  // The Admin group (closed again after the click) shows it holds the current page.
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Admin" })).toHaveAttribute("data-current", "");
   const before = await (await page.request.get("/api/v1/backups?limit=1")).json();
   if (before.data.length === 0) {
     await expect(page.getByRole("heading", { name: "No backups yet" })).toBeVisible();
@@ -88,6 +90,8 @@ test("an admin runs a full backup from the Backups page, follows it, and dry-run
   await expect(newest).toHaveAttribute("data-type", "full");
   await expect(newest).toContainText("passed");
   await expect(page.getByTestId("current-run")).toHaveCount(0);
+  // The refusal answered the run that has now ended: it no longer shows.
+  await expect(page.getByRole("alert").filter({ hasText: "A backup is already running" })).toHaveCount(0);
   await expect(page.getByTestId("tile-rpo")).not.toContainText("None yet");
   for (const chart of ["backup-sizes", "backup-durations"]) {
     await expect(page.getByTestId(`chart-${chart}`).locator("svg.recharts-surface").first(), chart).toBeVisible();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Tile } from "@/components/admin/dashboard/dashboard";
 import { ApiRequestError, apiFetch } from "@/components/ui/api";
 import { Alert, EmptyState, Spinner } from "@/components/ui/feedback";
@@ -80,6 +80,14 @@ export function BackupsAdmin() {
   const first = list.data?.pages[0];
   const sets = list.data?.pages.flatMap((p) => p.data) ?? [];
   const active = sets.find(isActive);
+  // "Already running" answers the run that was going; once it has ended the message no longer holds.
+  const activeId = active?.id;
+  const wasActive = useRef(activeId);
+  const { reset, error } = run;
+  useEffect(() => {
+    if (wasActive.current && !activeId && error instanceof ApiRequestError && error.code === "backup_running") reset();
+    wasActive.current = activeId;
+  }, [activeId, error, reset]);
   // The API's RPO is as of its answer; counted on from there so the tile does not stand still between polls.
   const rpo = first?.rpoSeconds != null ? first.rpoSeconds + Math.max(0, (now - list.dataUpdatedAt) / 1000) : null;
 
