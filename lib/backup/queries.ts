@@ -5,6 +5,7 @@ import { backupSets } from "@/db/schema";
 import { badRequest, notFound } from "@/lib/api/errors";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { readManifest } from "./manifests";
+import { failDeadRuns } from "./run";
 import { backupSchedule } from "./schedule";
 import type { ListBackupsQuery } from "./schemas";
 import { toBackupSetView } from "./serialize";
@@ -23,6 +24,7 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
 
 /** `GET /api/v1/backups`: history newest first, the schedule, the RPO and the last drill. */
 export async function listBackups(_ctx: ServiceContext, query: ListBackupsQuery) {
+  await failDeadRuns();
   const db = getDb();
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await db
@@ -58,6 +60,7 @@ export async function listBackups(_ctx: ServiceContext, query: ListBackupsQuery)
 
 /** `GET /api/v1/backups/{id}`: the set, and its manifest's summary (tables and row counts) once it has one. */
 export async function getBackup(_ctx: ServiceContext, id: string) {
+  await failDeadRuns();
   const [row] = await getDb().select().from(backupSets).where(eq(backupSets.id, id));
   if (!row) throw notFound("Backup");
   const manifest = ["completed", "verifying"].includes(row.status) || (row.status === "failed" && row.verification === "failed")
@@ -83,6 +86,7 @@ export async function getBackup(_ctx: ServiceContext, id: string) {
  * `backupStatus` the newest set's state, `errors` present only when that set failed.
  */
 export async function backupStatus(_ctx: ServiceContext) {
+  await failDeadRuns();
   const db = getDb();
   const [latest] = await db.select().from(backupSets).where(sql`${backupSets.status} <> 'expired'`).orderBy(desc(backupSets.startedAt)).limit(1);
   const [completed] = await db.select().from(backupSets).where(eq(backupSets.status, "completed")).orderBy(desc(backupSets.startedAt)).limit(1);

@@ -15,7 +15,7 @@ import { holdRunLock, releaseRunLock, runLockHeldElsewhere, takePurgeLeaseExclus
 import { keptSets, latestKeptFull, readManifests, writeManifest } from "./manifests";
 import { applyRetention } from "./retention";
 import { takeSnapshot, type Snapshot } from "./snapshot";
-import { backupStore, backupStores, deleteAllVersions, retainUntil } from "./store";
+import { backupStore, backupStores, deleteAllVersions, putStream, readStream, retainUntil } from "./store";
 import { verifySet } from "./verify";
 
 export type BackupType = "full" | "incremental";
@@ -42,7 +42,7 @@ async function failDeadRun(row: BackupSet): Promise<void> {
   const db = getDb();
   const [marked] = await db
     .update(backupSets)
-    .set({ status: "failed", error: DIED, finishedAt: new Date(), progress: null, verification: row.verification === "pending" ? "pending" : row.verification })
+    .set({ status: "failed", error: DIED, finishedAt: new Date(), progress: null })
     .where(and(eq(backupSets.id, row.id), inArray(backupSets.status, ["running", "verifying"])))
     .returning();
   if (!marked) return;
@@ -55,6 +55,15 @@ async function cleanSet(setId: string): Promise<void> {
   for (const store of backupStores()) await deleteAllVersions(store, setPrefix(setId));
   await getDb().delete(backupObjects).where(eq(backupObjects.setId, setId));
   await getDb().update(backupSets).set({ expiredAt: new Date() }).where(eq(backupSets.id, setId));
+}
+
+/**
+ * Readers (the backup APIs) call this first: a set still marked running whose run is gone is shown as what it
+ * is, failed, at once (and cleaned), rather than running until the next backup notices.
+ */
+export async function failDeadRuns(): Promise<void> {
+  const [running] = await getDb().select().from(backupSets).where(inArray(backupSets.status, ["running", "verifying"]));
+  if (running && !(await isAlive(running))) await failDeadRun(running);
 }
 
 /**
@@ -215,7 +224,12 @@ export async function writeBackupManifest(input: { setId: string; type: BackupTy
     totals: { objects: objects.length, bytes, objectsCopied: progress.objectsCopied, bytesCopied: progress.bytesCopied, databaseBytes: input.snapshot.databaseBytes },
   };
   const until = retainUntil(input.type);
-  for (const store of backupStores()) await writeManifest(store, manifest, until);
+  const [primary, ...others] = backupStores();
+  // The dumps were streamed to the primary store; the secondary gets the same bytes (its manifest names them).
+  for (const store of others) {
+    for (const t of input.snapshot.tables) await putStream(store, t.key, await readStream(primary, t.key), { until, contentType: "application/octet-stream" });
+  }
+  for (const store of [primary, ...others]) await writeManifest(store, manifest, until);
   await db
     .update(backupSets)
     .set({

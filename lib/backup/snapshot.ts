@@ -106,7 +106,11 @@ async function dumpTable(
   tx: postgres.TransactionSql,
   o: { setId: string; table: string; key: Buffer; store: ReturnType<typeof backupStore>; until: Date },
 ): Promise<TableDump> {
-  const source = await tx`copy ${tx(o.table)} to stdout`.readable();
+  // The history leaves out the set being taken (and any other unfinished one): restored, it would be a
+  // "running" set with no live run, which the app fails and cleans — the very set it was restored from.
+  const source = o.table === "backup_sets"
+    ? await tx`copy (select * from backup_sets where status not in ('running', 'verifying')) to stdout`.readable()
+    : await tx`copy ${tx(o.table)} to stdout`.readable();
   const plain = hashingStream();
   const lines = lineCounter();
   const cipher = encryptStream(o.key);
