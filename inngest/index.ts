@@ -1,4 +1,5 @@
 import { archiveFiles } from "./archive-files";
+import { backupDrill } from "./backup-drill";
 import { completeRetrievalFn } from "./complete-retrieval";
 import { deliverWebhook } from "./deliver-webhook";
 import { drainCdnInvalidations } from "./drain-cdn-invalidations";
@@ -8,6 +9,7 @@ import { fanOutWebhooks } from "./fan-out-webhooks";
 import { processUploadedFile } from "./process-uploaded-file";
 import { purgeTrash } from "./purge-trash";
 import { reconcileStorage } from "./reconcile-storage";
+import { restoreBackup } from "./restore-backup";
 import { retentionFiles } from "./retention-files";
 import { resendStalledProcessing } from "./resend-stalled-processing";
 import { sealAuditChain } from "./seal-audit-chain";
@@ -16,4 +18,4 @@ import { storageSnapshot } from "./storage-snapshot";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage, retentionFiles, emailAlerts];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage, retentionFiles, emailAlerts, restoreBackup, backupDrill];

@@ -1,5 +1,6 @@
 import { archiveFailure, archiveTimeout, highRetrievalCost } from "./archive";
 import { auditChainInvalid } from "./audit-chain";
+import { backupDrillFailed } from "./backup-drill";
 import { missingObjects } from "./missing-objects";
 import { processingFailures } from "./processing-failures";
 import { storageThreshold } from "./storage-threshold";
@@ -10,4 +11,4 @@ import { webhookFailures } from "./webhook-failures";
  * Every alert rule the evaluation runs, one file each. Backup adds its rules here (failure, timeout and
  * size anomaly) when it lands.
  */
-export const ALERT_RULES: AlertRule[] = [processingFailures, storageThreshold, auditChainInvalid, webhookFailures, archiveFailure, archiveTimeout, highRetrievalCost, missingObjects];
+export const ALERT_RULES: AlertRule[] = [processingFailures, storageThreshold, auditChainInvalid, webhookFailures, archiveFailure, archiveTimeout, highRetrievalCost, missingObjects, backupDrillFailed];
