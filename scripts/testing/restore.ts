@@ -47,7 +47,7 @@ export function storeUrl(bucket: string): string {
  * `npm run restore -- …` in a child process with only what an operator would set: the backup store's
  * credentials, the target bucket's S3_* settings and the key (no DATABASE_URL, no app settings).
  */
-export function runRestoreCommand(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runRestoreCommand(args: string[], env: Record<string, string>, timeoutMs = 300_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root" };
   return new Promise((resolve) => {
     const child = spawn("npm", ["run", "--silent", "restore", "--", ...args], { cwd: root, env: { ...base, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -55,7 +55,15 @@ export function runRestoreCommand(args: string[], env: Record<string, string>): 
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    // A restore that hangs is killed and reported with what it printed so far.
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${timeoutMs} ms)`;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -128,7 +128,7 @@ export async function restoreFiles(ctx: ServiceContext, input: PartialRestoreInp
 
     await progress("rows", 0, toRestore.length);
     const ids = toRestore.map((p) => p.fileId);
-    if (ids.length) await insertRows(raw, ids);
+    if (ids.length) await insertRows(raw, ids, toRestore.filter((p) => p.reason !== "incomplete").map((p) => p.fileId));
     const audit = { ...ctx, tx };
     await recordAuditEvent(audit, {
       action: "backup.restore",
@@ -156,18 +156,19 @@ async function removeMedia(key: string): Promise<void> {
 
 /**
  * The set's rows of `ids` into the live tables: a file absent is inserted, a present one takes the set's
- * values; both come back out of the trash (a restored file is wanted). Versions and variants the live
+ * values; those in `untrash` (purged or overwritten: wanted back) come out of the trash, a file only made
+ * complete again keeps its trash state. Versions and variants the live
  * database lacks are inserted (owner_usage's triggers count them again); blobs get a reference per
  * version inserted.
  */
-async function insertRows(raw: postgres.TransactionSql, ids: string[]): Promise<void> {
+async function insertRows(raw: postgres.TransactionSql, ids: string[], untrash: string[]): Promise<void> {
   const columns = (await raw<{ name: string }[]>`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = 'files' and column_name <> 'id' order by ordinal_position`).map((c) => ident(c.name));
   await raw.unsafe(
     `update files f set (${columns.join(", ")}) = (select ${columns.map((c) => `b.${c}`).join(", ")} from bk_files b where b.id = f.id) where f.id = any($1::uuid[])`,
     [ids],
   );
   await raw`insert into files select b.* from bk_files b where b.id = any(${ids}::uuid[]) and not exists (select 1 from files f where f.id = b.id)`;
-  await raw`update files set deleted_at = null, purge_after = null where id = any(${ids}::uuid[]) and deleted_at is not null`;
+  if (untrash.length) await raw`update files set deleted_at = null, purge_after = null where id = any(${untrash}::uuid[]) and deleted_at is not null`;
   const versions = await raw<{ object_key: string }[]>`
     insert into file_versions select v.* from bk_file_versions v where v.file_id = any(${ids}::uuid[])
       on conflict do nothing returning object_key`;

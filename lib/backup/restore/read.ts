@@ -41,7 +41,7 @@ export async function latestSetId(store: Bucket): Promise<string> {
       if (err instanceof RestoreError) return null;
       throw err;
     });
-    if (manifest && (!best || manifest.epoch > best.epoch)) best = manifest;
+    if (manifest && (!best || Date.parse(manifest.epoch) > Date.parse(best.epoch))) best = manifest;
   }
   if (!best) throw new RestoreError("no_sets", "the backup store holds no complete set (no sets/<id>/manifest.json)");
   return best.setId;

@@ -22,6 +22,9 @@ let trashedId = "";
 let archivedId = "";
 let second: SecondApp | undefined;
 let restoredSql: postgres.Sql | undefined;
+const t0 = Date.now();
+/** Where the long test is, in its output: a hang shows the last stage reached. */
+const stage = (name: string) => console.log(`[wipe drill ${((Date.now() - t0) / 1000).toFixed(0)} s] ${name}`);
 
 async function upload(name: string, type: string, bytes: Buffer): Promise<string> {
   const res = await apiUpload(user.session, { name, type, bytes });
@@ -48,7 +51,9 @@ beforeAll(async () => {
   const ids: string[] = [];
   for (let i = 0; i < 29; i++) ids.push(await upload(`wipe-${i}.jpg`, "image/jpeg", await makeJpeg(48 + i, 40, i / 100)));
   ids.push(await upload("wipe-clip.mp4", "video/mp4", video));
+  stage("uploaded 30");
   for (const id of ids) await waitUntilProcessed(id, 60_000);
+  stage("processed 30");
   // Two versions of one file.
   const v2 = await makeJpeg(80, 60, 0.777);
   const form = new FormData();
@@ -71,11 +76,13 @@ afterAll(async () => {
 
 describe("the wipe drill", () => {
   it("restores everything from an incremental into an empty database and bucket, every row, object and audit link", async () => {
+    stage("full backup");
     const full = await takeBackup("full");
     expect(full.status).toBe("completed");
     const more: string[] = [];
     for (let i = 0; i < 5; i++) more.push(await upload(`wipe-more-${i}.jpg`, "image/jpeg", await makeJpeg(30 + i, 30, 0.5 + i / 100)));
     for (const id of more) await waitUntilProcessed(id, 60_000);
+    stage("incremental backup");
     const incremental = await takeBackup("incremental");
     expect(incremental.status).toBe("completed");
     expect(incremental.type).toBe("incremental");
@@ -108,8 +115,27 @@ describe("the wipe drill", () => {
       S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY!,
       S3_SSE: process.env.S3_SSE ?? "AES256",
     };
-    const args = ["--from", storeUrl(backupBucket()), "--set", incremental.id, "--target-database", db.ownerUrl, "--target-bucket", bucket];
+    // `--set latest`: the newest set with a manifest, the incremental just taken.
+    const args = ["--from", storeUrl(backupBucket()), "--set", "latest", "--target-database", db.ownerUrl, "--target-bucket", bucket];
+    // The wrong key, a bad store URL and missing arguments are refused before anything is written.
+    stage("npm run restore (refusals)");
+    const wrongKey = await runRestoreCommand(args, { ...common, BACKUP_ENCRYPTION_KEY: "ab".repeat(32) });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toMatch(/not the one set .* was written with/);
+    const badFrom = await runRestoreCommand(["--from", "http://example.test/bucket", "--set", "latest", "--target-database", db.ownerUrl], common);
+    expect(badFrom.stderr).toMatch(/s3:\/\//);
+    expect(badFrom.code).toBe(1);
+    const missing = await runRestoreCommand(["--set", "latest"], common);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--from, --set and --target-database are required/);
+    const untouched = postgres(db.ownerUrl, { max: 1, onnotice: () => {} });
+    expect(await untouched`select tablename from pg_tables where schemaname = 'public'`).toHaveLength(0);
+    await untouched.end({ timeout: 5 });
+    expect(await keysOf(bucket)).toEqual([]);
+
+    stage("npm run restore");
     const restored = await runRestoreCommand(args, common);
+    console.log(restored.stdout);
     expect(restored.code, restored.stderr + restored.stdout).toBe(0);
     expect(restored.stdout).toMatch(/done: \d+ tables/);
     const summary = JSON.parse(restored.stdout.trim().split("\n").at(-1)!);
@@ -147,6 +173,7 @@ describe("the wipe drill", () => {
     expect(bucketKeys.size).toBe(incremental.objects);
 
     // A second app on the restored database and bucket serves every original bit for bit, and the audit chain verifies.
+    stage("second app");
     second = await startSecondApp({ DATABASE_URL: db.appUrl, S3_BUCKET: bucket });
     const session = await signIn(user.email, user.password, second.base);
     for (const [fileId, shas] of uploaded) {
@@ -163,6 +190,7 @@ describe("the wipe drill", () => {
     expect(trash.body.files.map((f: { id: string }) => f.id)).toContain(trashedId);
     const archived = await session.json(`/api/v1/files/${archivedId}`);
     expect(archived.body.storageTier).toBe("archive");
+    stage("audit verify");
     const admin = await signIn(ADMIN.email, ADMIN.password, second.base);
     const verify = await admin.json("/api/v1/audit-events/verify");
     expect(verify.status).toBe(200);
