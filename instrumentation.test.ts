@@ -14,6 +14,7 @@ const GOOD = {
   S3_ACCESS_KEY_ID: "AKIAEXAMPLE",
   S3_SECRET_ACCESS_KEY: "example-secret-key",
   AUDIT_HMAC_KEY: "0123456789abcdef0123456789abcdef",
+  BACKUP_ENCRYPTION_KEY: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
 };
 
 /** Starts `node server.mjs` and resolves with how it ended; a server that starts listening is a refusal that did not happen. */
@@ -84,6 +85,7 @@ describe("parseEnv in production", () => {
     ["no S3 keys", { S3_ACCESS_KEY_ID: undefined, S3_SECRET_ACCESS_KEY: undefined }, "set S3_ACCESS_KEY_ID"],
     ["the local S3 secret with another key id", { S3_SECRET_ACCESS_KEY: "framevault-local-secret" }, "set S3_ACCESS_KEY_ID"],
     ["no AUDIT_HMAC_KEY", { AUDIT_HMAC_KEY: undefined }, "set AUDIT_HMAC_KEY"],
+    ["no BACKUP_ENCRYPTION_KEY (the development one)", { BACKUP_ENCRYPTION_KEY: undefined }, "set BACKUP_ENCRYPTION_KEY"],
   ])("refuses %s", (_, change, expected) => {
     const message = refused({ ...GOOD, ...change });
     expect(message).toMatch(/^Refusing to start in production: /);

@@ -20,6 +20,12 @@ export function getDb(): Database {
   return globalForDb.framevaultDb.db;
 }
 
+/** The pool's postgres.js client, for what drizzle does not express (a `COPY … TO STDOUT` stream in a snapshot transaction). */
+export function getSql(): postgres.Sql {
+  getDb();
+  return globalForDb.framevaultDb!.sql;
+}
+
 export async function closeDb(): Promise<void> {
   const current = globalForDb.framevaultDb;
   globalForDb.framevaultDb = undefined;

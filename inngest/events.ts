@@ -123,3 +123,8 @@ export const storageSnapshotRequested = eventType("storage/snapshot.requested", 
 export const reconcileRunRequested = eventType("lifecycle/reconcile.requested", {
   schema: z.object({ runId: z.uuid() }),
 });
+
+/** A backup set was recorded (`POST /api/v1/backups`, or a schedule's first step): run it (lib/backup/run.ts). */
+export const backupRunRequested = eventType("backup/run.requested", {
+  schema: z.object({ setId: z.uuid() }),
+});

@@ -14,6 +14,17 @@ const WEBHOOK_EVENT_OF = {
 } as const satisfies Record<string, WebhookEvent>;
 
 /**
+ * The backup alerts (lib/alerts/rules/backup.ts) are also their own webhook events (issue 10): an endpoint can
+ * subscribe to `backup.failed` without every other alert. Sent when the alert opens, with the alert's details
+ * (setId, type, reason…) and its id.
+ */
+const BACKUP_WEBHOOK_OF_RULE: Record<string, WebhookEvent> = {
+  "backup-failure": "backup.failed",
+  "backup-timeout": "backup.timeout",
+  "backup-size-anomaly": "backup.size_anomaly",
+};
+
+/**
  * Turns a domain event into one delivery per subscribed endpoint, each retried on its own run so a
  * slow or failing endpoint never holds up the others.
  */
@@ -29,6 +40,12 @@ export const fanOutWebhooks = inngest.createFunction(
       ? { ...event.data }
       : { fileId: event.data.fileId, ownerId: event.data.ownerId };
     const deliveryIds = await step.run("enqueue-deliveries", () => enqueueWebhookDeliveries(webhookEvent, payload, event.id));
+    const alert = event.name === "alert/opened" ? event.data : null;
+    const backupEvent = alert ? BACKUP_WEBHOOK_OF_RULE[alert.rule] : undefined;
+    if (alert && backupEvent) {
+      const backupPayload = { ...alert.details, alertId: alert.id, title: alert.title, severity: alert.severity, at: alert.openedAt };
+      deliveryIds.push(...(await step.run("enqueue-backup-deliveries", () => enqueueWebhookDeliveries(backupEvent, backupPayload, `${event.id}:${backupEvent}`))));
+    }
     if (deliveryIds.length > 0) {
       await step.sendEvent("request-deliveries", deliveryIds.map((deliveryId) => webhookDeliveryRequested.create({ deliveryId })));
     }

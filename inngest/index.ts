@@ -1,5 +1,6 @@
 import { archiveFiles } from "./archive-files";
 import { backupDrill } from "./backup-drill";
+import { backupFull, backupIncremental, backupRequested } from "./backup-functions";
 import { completeRetrievalFn } from "./complete-retrieval";
 import { deliverWebhook } from "./deliver-webhook";
 import { drainCdnInvalidations } from "./drain-cdn-invalidations";
@@ -18,4 +19,4 @@ import { storageSnapshot } from "./storage-snapshot";
 import { sweepUploads } from "./sweep-uploads";
 
 // Every Inngest function the app serves at /api/inngest.
-export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage, retentionFiles, emailAlerts, restoreBackup, backupDrill];
+export const functions = [processUploadedFile, resendStalledProcessing, fanOutWebhooks, deliverWebhook, sweepUploads, sealAuditChain, purgeTrash, archiveFiles, completeRetrievalFn, sweepRetrievalsFn, drainCdnInvalidations, evaluateAlerts, storageSnapshot, reconcileStorage, retentionFiles, emailAlerts, backupRequested, backupFull, backupIncremental, restoreBackup, backupDrill];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { retrievalPricing } from "@/lib/archive/pricing";
+import { parseEncryptionKey } from "@/lib/backup/format";
 
 // The one place that reads process.env. Defaults match the embedded stack that `npm run dev` starts,
 // so a fresh checkout runs without any configuration.
@@ -14,7 +15,19 @@ const DEV_DEFAULTS = {
   AUTH_SECRET: "framevault-local-development-secret-change-me",
   S3_ACCESS_KEY_ID: "framevault-local",
   S3_SECRET_ACCESS_KEY: "framevault-local-secret",
+  // 32 bytes, hex: the dumps of a developer's backups are encrypted with a key everyone can read here.
+  BACKUP_ENCRYPTION_KEY: "6672616d657661756c742d6c6f63616c2d6261636b75702d6b65792d21212121",
 };
+
+/** `5m`, `30s`, `2h`, `1500ms` or a number of milliseconds. */
+const duration = z.string().transform((v, ctx) => {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({ code: "custom", message: "a duration such as 5m, 30s, 2h or 1500ms" });
+    return z.NEVER;
+  }
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "ms") as "ms" | "s" | "m" | "h"]);
+});
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -152,6 +165,39 @@ const schema = z.object({
   /** Bearer token that may read `GET /api/metrics` (a Prometheus scraper); unset, only an admin session can. */
   METRICS_TOKEN: z.string().min(16).optional(),
 
+  /**
+   * Backups (B1-B3): the backup store, an S3 bucket of its own (README "Backups"). Endpoint and credentials
+   * default to the media store's (copies are then server-side); the bucket is created with Object Lock.
+   */
+  BACKUP_S3_ENDPOINT: z.url().optional(),
+  BACKUP_S3_REGION: z.string().min(1).optional(),
+  BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  BACKUP_S3_BUCKET: z.string().min(3).default("framevault-backups"),
+  /** An optional second backup store that receives the same sets (on when its endpoint and bucket are set). */
+  BACKUP_SECONDARY_S3_ENDPOINT: z.url().optional(),
+  BACKUP_SECONDARY_S3_REGION: z.string().min(1).optional(),
+  BACKUP_SECONDARY_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  BACKUP_SECONDARY_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  BACKUP_SECONDARY_S3_BUCKET: z.string().min(3).optional(),
+  /** Encrypts the database dumps (AES-256-GCM): 64 hex characters or base64 of 32 bytes. Kept outside the database. */
+  BACKUP_ENCRYPTION_KEY: z.string().min(1).default(DEV_DEFAULTS.BACKUP_ENCRYPTION_KEY),
+  /** Schedules (UTC): full weekly, incremental the other days. */
+  BACKUP_FULL_CRON: z.string().min(9).default("0 2 * * 0"),
+  BACKUP_INCREMENTAL_CRON: z.string().min(9).default("0 2 * * 1-6"),
+  /** Sets kept (B2); an incremental is never kept without its full. */
+  BACKUP_KEEP_FULL: z.coerce.number().int().min(1).default(4),
+  BACKUP_KEEP_INCREMENTAL: z.coerce.number().int().min(0).default(7),
+  /** Objects copied at once, and files per chunk (one workflow step: a crash resumes at a chunk). */
+  BACKUP_PARALLEL_COPIES: z.coerce.number().int().min(1).max(64).default(5),
+  BACKUP_CHUNK_FILES: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** A failed chunk is retried this many times, this long apart. */
+  BACKUP_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  BACKUP_RETRY_DELAY: duration.default(5 * 60_000),
+  /** Alerts: a run going for longer than this, and a set this many percent larger than the previous of its type. */
+  BACKUP_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(60),
+  BACKUP_SIZE_ANOMALY_PERCENT: z.coerce.number().min(1).default(50),
+
   /** The ClamAV daemon that scans every upload (INSTREAM over TCP); `npm run dev` and `npm test` start one. */
   CLAMD_HOST: z.string().min(1).default("127.0.0.1"),
   CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
@@ -227,6 +273,12 @@ const schema = z.object({
     need("CDN_DOMAIN", "when CDN_PROVIDER is set");
     need("CDN_EDGE_SECRET", "when CDN_PROVIDER is set (openssl rand -hex 32)");
   }
+  try {
+    parseEncryptionKey(e.BACKUP_ENCRYPTION_KEY);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", path: ["BACKUP_ENCRYPTION_KEY"], message: `BACKUP_ENCRYPTION_KEY: ${(err as Error).message} (openssl rand -hex 32)` });
+  }
+  if (e.BACKUP_SECONDARY_S3_ENDPOINT && !e.BACKUP_SECONDARY_S3_BUCKET) need("BACKUP_SECONDARY_S3_BUCKET", "when BACKUP_SECONDARY_S3_ENDPOINT is set");
   if (e.CDN_PROVIDER === "nginx") need("CDN_SIGNING_SECRET", "for the nginx edge (openssl rand -hex 24)");
   if (e.CDN_PROVIDER === "cloudfront") {
     for (const name of ["CLOUDFRONT_DISTRIBUTION_ID", "CLOUDFRONT_KEY_PAIR_ID", "CLOUDFRONT_PRIVATE_KEY"] as const) need(name, "for CloudFront");
@@ -245,6 +297,9 @@ const schema = z.object({
   }
   if (e.S3_ACCESS_KEY_ID === DEV_DEFAULTS.S3_ACCESS_KEY_ID || e.S3_SECRET_ACCESS_KEY === DEV_DEFAULTS.S3_SECRET_ACCESS_KEY) {
     refuse("S3_ACCESS_KEY_ID", "set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY to your S3 credentials (not the local framevault-local ones)");
+  }
+  if (e.BACKUP_ENCRYPTION_KEY === DEV_DEFAULTS.BACKUP_ENCRYPTION_KEY) {
+    refuse("BACKUP_ENCRYPTION_KEY", "set BACKUP_ENCRYPTION_KEY to 32 random bytes kept outside the database and the backup store (openssl rand -hex 32)");
   }
   if (!e.AUDIT_HMAC_KEY) {
     refuse("AUDIT_HMAC_KEY", "set AUDIT_HMAC_KEY to 32+ random characters kept outside the database (openssl rand -hex 32)");
@@ -281,4 +336,14 @@ export function backupDrillCron(): string {
  */
 export function processingConcurrency(): number {
   return schema.shape.PROCESSING_CONCURRENCY.parse(process.env.PROCESSING_CONCURRENCY);
+}
+
+/** BACKUP_RETRIES alone, for the backup workflows' static config (built when the module loads). */
+export function backupRetries(): number {
+  return schema.shape.BACKUP_RETRIES.parse(process.env.BACKUP_RETRIES);
+}
+
+/** The backup schedules alone, for the workflows' cron triggers (built when the module loads). */
+export function backupCrons(): { full: string; incremental: string } {
+  return { full: schema.shape.BACKUP_FULL_CRON.parse(process.env.BACKUP_FULL_CRON), incremental: schema.shape.BACKUP_INCREMENTAL_CRON.parse(process.env.BACKUP_INCREMENTAL_CRON) };
 }

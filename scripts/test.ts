@@ -75,6 +75,8 @@ const appEnv: Record<string, string> = {
   FRAMEVAULT_FAULTS: "fault-twice-:virus-scan:2,fault-always-:virus-scan:always",
   // Archive delays (retrieval times and windows) run 3600 times faster: a standard Glacier retrieval (3 h) takes 3 s, a day 24 s.
   ARCHIVE_TIME_SCALE: "3600",
+  // A backup chunk that failed is retried a second later, not 5 minutes (lib/backup).
+  BACKUP_RETRY_DELAY: "1s",
   // Two failed processing jobs open the alert (app/api/v1/alerts/alerts-api.test.ts fails two on purpose).
   ALERT_PROCESSING_FAILURES_THRESHOLD: "2",
   // The restore drill checks every object of the set, so a corrupted one is always found (lib/backup/restore/restore-api.test.ts).

@@ -16,6 +16,9 @@ const EVENT_HINTS: Record<WebhookEvent, string> = {
   "file.quarantined": "processing set a file aside as unsafe",
   "alert.opened": "an alert rule started firing (see the dashboard)",
   "alert.resolved": "an alert's condition cleared",
+  "backup.failed": "a backup run, its verification or its restore drill failed",
+  "backup.timeout": "a backup run has been going for longer than its limit",
+  "backup.size_anomaly": "a backup set is much larger than the previous one",
 };
 
 function SecretNotice({ endpoint, onDone }: { endpoint: CreatedEndpoint; onDone: () => void }) {

@@ -14,3 +14,4 @@ export * from "./cdn";
 export * from "./operations";
 export * from "./retention";
 export * from "./backups";
+export * from "./backup-objects";

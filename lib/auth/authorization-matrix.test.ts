@@ -42,6 +42,15 @@ async function markArchived(fileId: string) {
 }
 
 let sharedRunId: string | undefined;
+let sharedBackupId: string | undefined;
+
+/** One backup runs at a time (409 backup_running otherwise): a case that starts one waits for the last to end. */
+async function noBackupRunning() {
+  await waitForStatus(async () => {
+    const [row] = await testSql()`select count(*)::int as n from backup_sets where status in ('running', 'verifying')`;
+    return row.n === 0 ? "idle" : "running";
+  }, "idle", 180_000);
+}
 let sharedReconcileRunId: string | undefined;
 let sharedBackupSetId: string | undefined;
 let sharedRestoreId: string | undefined;
@@ -75,7 +84,7 @@ beforeAll(async () => {
   other = await newUser();
   callers.push({ name: "anonymous", session: anonymous, account: null, actor: null });
   for (const role of ["user", "admin", "system", "auditor"] as Role[]) callers.push(await roleCaller(role));
-  for (const [role, scopes] of [["user", ["files:read"]], ["user", ["files:write"]], ["user", ["files:delete"]], ["auditor", ["audit:read"]], ["admin", ["admin"]], ["system", ["files:read", "files:write", "files:delete"]]] as [Role, string[]][]) {
+  for (const [role, scopes] of [["user", ["files:read"]], ["user", ["files:write"]], ["user", ["files:delete"]], ["auditor", ["audit:read"]], ["admin", ["admin"]], ["system", ["files:read", "files:write", "files:delete"]], ["system", ["backup:read"]]] as [Role, string[]][]) {
     callers.push(await keyCaller(role, scopes));
   }
 }, 120_000);
@@ -147,6 +156,17 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
       sharedReconcileRunId = runId;
     }
     return sharedReconcileRunId;
+  }
+  if (kind === "backup") {
+    // Backup sets belong to no one: one manual incremental, read by every GET case.
+    if (!sharedBackupId) {
+      await noBackupRunning();
+      const admin = await adminSignIn();
+      const created = await admin.json("/api/v1/backups", { method: "POST", body: { type: "incremental" } });
+      expect(created.status).toBe(202);
+      sharedBackupId = created.body.backupId as string;
+    }
+    return sharedBackupId;
   }
   if (kind === "hold") {
     // Holds belong to no one: a fresh one on a camera no file has, for each DELETE case.
@@ -231,7 +251,9 @@ async function requestFor(route: RouteDoc, caller: Caller, id: string) {
     "put /api/v1/lifecycle/retention": { rules: [] },
     "post /api/v1/legal-holds": { scope: { cameraId: `matrix-${randomUUID()}` }, reason: "matrix" },
     "post /api/v1/backups/{id}/restore": { scope: { fileIds: [randomUUID()] }, dryRun: true },
+    "post /api/v1/backups": { type: "incremental" },
   };
+  if (route.method === "post" && route.path === "/api/v1/backups") await noBackupRunning();
   const body = bodies[`${route.method} ${route.path}`];
   const res = await caller.session.fetch(path, {
     method: route.method.toUpperCase(),
@@ -255,7 +277,7 @@ describe("authorisation matrix", () => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of API_ROUTES) {
-      const kind = OWNED[route.path] ?? (route.path.endsWith("/delete-orphans") ? "reconcileRun" : route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/legal-holds/") ? "hold" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.startsWith("/api/v1/backups/{id}/") ? "backupSet" : route.path.startsWith("/api/v1/restores/") ? "restoreJob" : route.path.includes("{id}") ? "webhook" : undefined);
+      const kind = OWNED[route.path] ?? (route.path.endsWith("/delete-orphans") ? "reconcileRun" : route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/legal-holds/") ? "hold" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.startsWith("/api/v1/backups/{id}/") ? "backupSet" : route.path.startsWith("/api/v1/restores/") ? "restoreJob" : route.path.startsWith("/api/v1/backups/{id}") ? "backup" : route.path.includes("{id}") ? "webhook" : undefined);
       const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
       for (const caller of callers) {
         for (const variant of variants) {

@@ -3,6 +3,7 @@ import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { blobs, objectDeletions } from "@/db/schema";
+import { whileNoBackupRuns } from "@/lib/backup/lock";
 import { logger } from "@/lib/log";
 import { mediaBucket, s3 } from "@/lib/storage/s3";
 import { discardUploadObject } from "./upload-cleanup";
@@ -39,25 +40,30 @@ export async function deleteReleasedStorage(released: ReleasedStorage): Promise<
 
 /**
  * Deletes objects queued in `object_deletions` (all of them in batches, or only `keys`): the object
- * first, then its queue row, so a crash in between only repeats a delete.
+ * first, then its queue row, so a crash in between only repeats a delete. While a backup runs, nothing is
+ * deleted (the purge lease, lib/backup/lock.ts): the queue waits for the run's end, which asks for a purge.
  */
-export async function deleteQueuedObjects(input: { keys?: string[]; limit?: number } = {}): Promise<{ deletedObjects: number }> {
+export async function deleteQueuedObjects(input: { keys?: string[]; limit?: number } = {}): Promise<{ deletedObjects: number; deferredForBackup?: true }> {
   if (input.keys?.length === 0) return { deletedObjects: 0 };
   const limit = input.limit ?? BATCH;
   let deletedObjects = 0;
   for (;;) {
-    const batch = await getDb()
-      .select({ objectKey: objectDeletions.objectKey })
-      .from(objectDeletions)
-      .where(input.keys ? inArray(objectDeletions.objectKey, input.keys) : undefined)
-      .orderBy(asc(objectDeletions.requestedAt))
-      .limit(limit);
-    for (const { objectKey } of batch) {
-      await deleteObject(objectKey);
-      await getDb().delete(objectDeletions).where(eq(objectDeletions.objectKey, objectKey));
-      deletedObjects += 1;
-    }
-    if (batch.length < limit || input.keys) return { deletedObjects };
+    const pass = await whileNoBackupRuns(async (tx) => {
+      const batch = await tx
+        .select({ objectKey: objectDeletions.objectKey })
+        .from(objectDeletions)
+        .where(input.keys ? inArray(objectDeletions.objectKey, input.keys) : undefined)
+        .orderBy(asc(objectDeletions.requestedAt))
+        .limit(limit);
+      for (const { objectKey } of batch) {
+        await deleteObject(objectKey);
+        await tx.delete(objectDeletions).where(eq(objectDeletions.objectKey, objectKey));
+      }
+      return batch.length;
+    });
+    if (!pass.ran) return { deletedObjects, deferredForBackup: true };
+    deletedObjects += pass.result;
+    if (pass.result < limit || input.keys) return { deletedObjects };
   }
 }
 
@@ -68,7 +74,7 @@ export async function deleteQueuedObjects(input: { keys?: string[]; limit?: numb
  * a blob that is referenced always has its object, whichever side wins, and a crash or a failed delete
  * leaves the row at zero for the next run.
  */
-export async function sweepUnreferencedBlobs(input: { shas?: string[]; limit?: number } = {}): Promise<{ deletedBlobs: number }> {
+export async function sweepUnreferencedBlobs(input: { shas?: string[]; limit?: number } = {}): Promise<{ deletedBlobs: number; deferredForBackup?: true }> {
   if (input.shas?.length === 0) return { deletedBlobs: 0 };
   const limit = input.limit ?? BATCH;
   let deletedBlobs = 0;
@@ -82,7 +88,7 @@ export async function sweepUnreferencedBlobs(input: { shas?: string[]; limit?: n
       .limit(limit + skipped.size);
     const fresh = candidates.filter((c) => !skipped.has(c.sha256));
     for (const { sha256 } of fresh) {
-      const deleted = await getDb().transaction(async (tx) => {
+      const pass = await whileNoBackupRuns(async (tx) => {
         const [blob] = await tx
           .select()
           .from(blobs)
@@ -93,6 +99,9 @@ export async function sweepUnreferencedBlobs(input: { shas?: string[]; limit?: n
         await tx.delete(blobs).where(eq(blobs.sha256, sha256));
         return true;
       });
+      // A backup is running: its snapshot may name this blob; the sweep after the run deletes it.
+      if (!pass.ran) return { deletedBlobs, deferredForBackup: true };
+      const deleted = pass.result;
       if (deleted) deletedBlobs += 1;
       // Taken again or locked by processing: not this run's to delete.
       else skipped.add(sha256);

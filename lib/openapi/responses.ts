@@ -255,3 +255,40 @@ export const operationsOverview = z.object({
   cameraCount: z.number().int(),
   prices: z.object({ currency: z.string(), perGbMonth: z.record(z.string(), z.number()) }),
 });
+
+// Backups (issue 10): lib/backup/serialize.ts's BackupSetView and lib/backup/queries.ts.
+const backupProgress = z.object({ phase: z.string().meta({ description: "queued, snapshot, copy or verify" }), done: z.number().int(), total: z.number().int() });
+export const backupSet = z.object({
+  id: z.uuid(), type: z.enum(["full", "incremental"]), status: z.enum(["running", "verifying", "completed", "failed", "expired"]),
+  trigger: z.enum(["schedule", "manual"]), baseSetId: z.uuid().nullable().meta({ description: "An incremental's full set" }),
+  startedAt: isoDate, finishedAt: isoDate.nullable(), durationMs: z.number().int().nullable(),
+  epochAt: isoDate.nullable().meta({ description: "The database snapshot's time: the point the set restores to" }),
+  objects: z.number().int(), objectsCopied: z.number().int(), bytesTotal: z.number().int(), bytesCopied: z.number().int(), databaseBytes: z.number().int(),
+  progress: backupProgress.nullable(), error: nullableString,
+  verification: z.enum(["pending", "passed", "failed"]), verifiedAt: isoDate.nullable(), verificationError: nullableString,
+  drill: z.object({ status: z.enum(["pending", "passed", "failed"]), at: isoDate.nullable(), durationMs: z.number().int().nullable(), error: nullableString }).nullable(),
+});
+const cronNext = z.object({ cron: z.string(), next: isoDate.nullable() });
+export const backupList = z.object({
+  data: z.array(backupSet),
+  nextCursor: nullableString,
+  schedule: z.object({ full: cronNext, incremental: cronNext, drill: cronNext }),
+  rpoSeconds: z.number().int().nullable().meta({ description: "Seconds since the epoch of the newest verified set" }),
+  lastDrill: z.object({ setId: z.uuid(), at: isoDate, durationMs: z.number().int().nullable(), status: z.enum(["pending", "passed", "failed"]) }).nullable(),
+});
+export const backupDetail = backupSet.extend({
+  manifest: z.object({
+    epoch: isoDate, lsn: z.string(), lastMigration: z.string(),
+    tables: z.array(z.object({ name: z.string(), rows: z.number().int() })),
+    totals: z.object({ objects: z.number().int(), bytes: z.number().int(), objectsCopied: z.number().int(), bytesCopied: z.number().int(), databaseBytes: z.number().int() }),
+  }).nullable().meta({ description: "The manifest's summary, once the set has one" }),
+});
+export const backupAccepted = z.object({ backupId: z.uuid() });
+export const backupStatus = z.object({
+  lastBackup: isoDate.nullable().meta({ description: "When the newest completed set finished (null before the first)" }),
+  backupStatus: z.enum(["success", "failed", "in_progress"]),
+  backupSize: z.number().int().meta({ description: "Bytes of the newest completed set: the objects it references plus its database dumps" }),
+  backupCount: z.number().int().meta({ description: "Completed sets kept" }),
+  nextBackup: isoDate.nullable(),
+  errors: z.array(z.string()).optional().meta({ description: "Present when the newest set failed" }),
+}).strict();

@@ -7,6 +7,7 @@ import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQu
 import { archivePoliciesSchema, createLifecycleRunSchema, deleteOrphansSchema, createRetrievalSchema, listLifecycleRunsQuerySchema, listRetrievalsQuerySchema } from "@/lib/archive/schemas";
 import { createLegalHoldSchema, listLegalHoldsQuerySchema, retentionRulesSchema } from "@/lib/retention/schemas";
 import { jobListQuerySchema } from "@/lib/jobs/schemas";
+import { createBackupSchema, listBackupsQuerySchema } from "@/lib/backup/schemas";
 import { cdnInvalidationListQuerySchema } from "@/lib/cdn/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
@@ -108,6 +109,14 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The rules", schema: r.archivePolicyList } } },
   { method: "put", path: "/api/v1/lifecycle/policies", tag: "Archive", summary: "Replace every archive rule (each needs a condition; ids unique); audited as lifecycle.policies.update with before and after", permission: "lifecycle.manage", body: archivePoliciesSchema,
     responses: { 200: { description: "The rules as saved", schema: r.archivePolicyList } } },
+  { method: "get", path: "/api/v1/backups", tag: "Backups", summary: "Backup history newest first (type, times, duration, objects and bytes, verification, drill), the schedules' next runs, the RPO and the last drill", permission: "backup.manage", query: listBackupsQuerySchema,
+    responses: { 200: { description: "A page of backup sets", schema: r.backupList }, 400: { description: "A cursor this API did not give out" } } },
+  { method: "post", path: "/api/v1/backups", tag: "Backups", summary: "Run a backup now (full or incremental; an incremental without a completed full runs as a full); audited as backup.run.request", permission: "backup.manage", body: createBackupSchema,
+    responses: { 202: { description: "Recorded; follow it with GET /api/v1/backups/{id}", schema: r.backupAccepted }, 409: { description: "A backup is running (code backup_running)" } } },
+  { method: "get", path: "/api/v1/backups/{id}", tag: "Backups", summary: "One backup set, with its manifest's summary (epoch, LSN, last migration, tables and row counts)", permission: "backup.manage",
+    responses: { 200: { description: "The set", schema: r.backupDetail }, 404: { description: "No such set" } } },
+  { method: "get", path: "/api/v1/files/backup/status", tag: "Backups", summary: "Backup status in the spec's shape (API keys with the backup:read scope, and admins)", permission: "backup.read",
+    responses: { 200: { description: "The status", schema: r.backupStatus } } },
   { method: "get", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Recent lifecycle runs, newest first", permission: "lifecycle.manage", query: listLifecycleRunsQuerySchema,
     responses: { 200: { description: "The runs", schema: r.lifecycleRunList } } },
   { method: "post", path: "/api/v1/lifecycle/runs", tag: "Archive", summary: "Run now: kind archive, retention or reconcile (graceHours: reconciliation's grace for this run)", permission: "lifecycle.manage", body: createLifecycleRunSchema,

@@ -1,5 +1,6 @@
 import "server-only";
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { whileNoBackupRuns } from "@/lib/backup/lock";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
@@ -50,7 +51,9 @@ export async function deleteRunOrphans(ctx: ServiceContext, runId: string, input
       skipped.push({ key: orphan.key, reason: "written since the run" });
       continue;
     }
-    await s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: orphan.key }));
+    // The purge lease (lib/backup/lock.ts): a running backup may be copying it.
+    const pass = await whileNoBackupRuns(() => s3().internal.send(new DeleteObjectCommand({ Bucket: mediaBucket(), Key: orphan.key })));
+    if (!pass.ran) { skipped.push({ key: orphan.key, reason: "a backup is running: try again once it has finished" }); continue; }
     deleted.push(orphan.key);
   }
   const at = new Date().toISOString();

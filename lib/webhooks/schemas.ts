@@ -1,7 +1,9 @@
 import { z } from "zod";
 
 /** The events a webhook endpoint can subscribe to. Shared by the API, the fan-out and the admin UI. */
-export const WEBHOOK_EVENTS = ["file.ready", "file.deleted", "file.quarantined", "alert.opened", "alert.resolved"] as const;
+export const WEBHOOK_EVENTS = [
+  "file.ready", "file.deleted", "file.quarantined", "alert.opened", "alert.resolved", "backup.failed", "backup.timeout", "backup.size_anomaly",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 // Plain HTTP would show every payload and signature to anyone on the path; on the loopback interface

@@ -1,5 +1,5 @@
 import {
-  CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketLifecycleConfigurationCommand, S3Client,
+  CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketLifecycleConfigurationCommand, PutObjectLockConfigurationCommand, S3Client,
 } from "@aws-sdk/client-s3";
 
 /** An S3 client with the settings every S3 here needs; `maxSockets` widens the SDK's pool of 50 connections. */
@@ -53,4 +53,42 @@ export async function ensureMediaBucket(client: S3Client, bucket: string, origin
     // The s3rver fallback has no lifecycle (nor multipart abort); Ceph RGW and S3 do.
     if (![405, 501].includes(err?.$metadata?.httpStatusCode)) throw err;
   });
+}
+
+/**
+ * The backup bucket (lib/backup): private, versioned, with Object Lock in GOVERNANCE mode and a default
+ * retention of `retentionDays` (the longest kept set's lifetime), so the app's own credentials cannot quietly
+ * delete a kept set (retention deletes with the explicit governance bypass). `locationConstraint` puts it in
+ * a placement target of its own on Ceph. An S3 without Object Lock (the s3rver fallback) gets a plain
+ * bucket: the return value says which.
+ */
+export async function ensureBackupBucket(
+  client: S3Client,
+  bucket: string,
+  opts: { retentionDays: number; locationConstraint?: string },
+): Promise<{ objectLock: boolean }> {
+  const exists = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(() => true, () => false);
+  if (!exists) {
+    const configuration = opts.locationConstraint ? { CreateBucketConfiguration: { LocationConstraint: opts.locationConstraint as never } } : {};
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true, ...configuration }));
+    } catch (err) {
+      if (![400, 405, 501].includes((err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0)) throw err;
+      await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    }
+  }
+  try {
+    await client.send(
+      new PutObjectLockConfigurationCommand({
+        Bucket: bucket,
+        ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: opts.retentionDays } } },
+      }),
+    );
+    return { objectLock: true };
+  } catch (err) {
+    // Without Object Lock (s3rver, or an S3 bucket made before without it) the bucket still works, unprotected.
+    const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0;
+    if ([400, 404, 405, 409, 501].includes(status)) return { objectLock: false };
+    throw err;
+  }
 }

@@ -60,7 +60,28 @@ const POOLS = [
   "default.rgw.buckets.data",
   "default.rgw.buckets.non-ec",
   ...EXTRA_STORAGE_CLASSES.map(dataPool),
+  "default.rgw.backup.index",
+  "default.rgw.backup.data",
+  "default.rgw.backup.non-ec",
 ];
+
+/**
+ * The backup bucket's placement target (lib/backup, README "Backups"): its own index and data pools, so a
+ * server-side copy into it writes the bytes again. Inside one data pool RGW makes a copy a reference to the
+ * same RADOS objects, which a lost pool would take with it. A bucket goes there when created with
+ * LocationConstraint `default:backup-placement` (BACKUP_PLACEMENT_CONSTRAINT).
+ */
+export const BACKUP_PLACEMENT = "backup-placement";
+export const BACKUP_PLACEMENT_CONSTRAINT = `default:${BACKUP_PLACEMENT}`;
+export const BACKUP_DATA_POOL = "default.rgw.backup.data";
+
+async function addBackupPlacement(rgwAdmin: (...a: string[]) => Promise<string>): Promise<void> {
+  await rgwAdmin("zonegroup", "placement", "add", "--rgw-zonegroup=default", `--placement-id=${BACKUP_PLACEMENT}`);
+  await rgwAdmin(
+    "zone", "placement", "add", "--rgw-zone=default", `--placement-id=${BACKUP_PLACEMENT}`,
+    "--index-pool=default.rgw.backup.index", `--data-pool=${BACKUP_DATA_POOL}`, "--data-extra-pool=default.rgw.backup.non-ec",
+  );
+}
 
 function dataPool(storageClass: string): string {
   return `default.rgw.${storageClass.toLowerCase()}.data`;
@@ -71,6 +92,7 @@ const LIMITATIONS = [
   "aws-chunked uploads (the SDK's default flexible checksums) get 411: use requestChecksumCalculation 'WHEN_REQUIRED'",
   "virtual-hosted-style addressing does not work: use forcePathStyle",
   "ListParts on an aborted or unknown upload answers 404 NoSuchKey instead of NoSuchUpload",
+  "a bucket goes into another placement target (its own pools) only when created with LocationConstraint '<zonegroup>:<placement-id>' (the backup bucket: 'default:backup-placement')",
   "SSE-S3 (ServerSideEncryption 'AES256') is accepted and remembered but the data is not encrypted, and responses carry no x-amz-server-side-encryption header",
 ];
 
@@ -84,6 +106,8 @@ interface State {
   secretSha256: string;
   /** The classes this cluster has; a cluster made before one was added gets it at its next start. */
   storageClasses?: string[];
+  /** The backup placement target exists (a cluster made before it gets it at its next start). */
+  backupPlacement?: boolean;
 }
 
 export async function startCephRgw(opts: CephOptions): Promise<LocalS3> {
@@ -211,7 +235,8 @@ export async function startCephRgw(opts: CephOptions): Promise<LocalS3> {
         await rgwAdmin("zonegroup", "placement", "add", "--rgw-zonegroup=default", "--placement-id=default-placement", `--storage-class=${sc}`);
         await rgwAdmin("zone", "placement", "add", "--rgw-zone=default", "--placement-id=default-placement", `--storage-class=${sc}`, `--data-pool=${dataPool(sc)}`);
       }
-      step("storage classes added");
+      await addBackupPlacement(rgwAdmin);
+      step("storage classes and the backup placement added");
     } else {
       // First: radosgw-admin's metadata writes notify those watchers too, and would stall as well.
       await blocklistStaleWatchers(rados, ceph);
@@ -223,13 +248,18 @@ export async function startCephRgw(opts: CephOptions): Promise<LocalS3> {
         await rgwAdmin("zone", "placement", "add", "--rgw-zone=default", "--placement-id=default-placement", `--storage-class=${sc}`, `--data-pool=${dataPool(sc)}`);
         step(`storage class ${sc} added`);
       }
+      if (!state.backupPlacement) {
+        for (const pool of POOLS.filter((p) => p.startsWith("default.rgw.backup."))) await ceph("osd", "pool", "create", pool, "8", "8");
+        await addBackupPlacement(rgwAdmin);
+        step("backup placement added");
+      }
       if (state.accessKeyId !== opts.accessKeyId || state.secretSha256 !== secretSha256) {
         step("credentials changed, replacing the S3 key");
         if (state.accessKeyId !== opts.accessKeyId) await rgwAdmin("key", "rm", `--uid=${UID}`, `--access-key=${state.accessKeyId}`).catch(() => "");
         await rgwAdmin("key", "create", `--uid=${UID}`, "--key-type=s3", `--access-key=${opts.accessKeyId}`, `--secret=${opts.secretAccessKey}`);
       }
     }
-    state = { fsid, osdId, monPort, rgwPort, accessKeyId: opts.accessKeyId, secretSha256, storageClasses: EXTRA_STORAGE_CLASSES };
+    state = { fsid, osdId, monPort, rgwPort, accessKeyId: opts.accessKeyId, secretSha256, storageClasses: EXTRA_STORAGE_CLASSES, backupPlacement: true };
     writeState(f.state, state);
 
     daemon("rgw", "radosgw", ["-n", "client.rgw"]);

@@ -4,9 +4,10 @@ import path from "node:path";
 import { enableAppRole, runMigrations } from "../../db/migrate";
 import { ensureAdmin, type SeededAdmin } from "./seed";
 import { startLocalInngestRunner, type LocalInngestRunner } from "../inngest-runner";
-import { ensureMediaBucket, makeS3Client } from "./bucket";
+import { BACKUP_BUCKET_DEFAULT, defaultRetentionDays } from "../../lib/backup/lifetime";
+import { ensureBackupBucket, ensureMediaBucket, makeS3Client } from "./bucket";
 import { startClamd } from "./clamd";
-import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
+import { BACKUP_PLACEMENT_CONSTRAINT, cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
 import { startNginxEdge } from "./nginx";
 import { startEmbeddedPostgres } from "./postgres";
 import { machineAddresses } from "./addresses";
@@ -86,6 +87,14 @@ function localSecret(opts: StackOptions, name: string): string {
   return readFileSync(file, "utf8").trim();
 }
 
+/** The backup dumps' key (32 bytes, hex): kept in the data folder in dev (the dumps stay readable), new per test run. */
+function backupEncryptionKey(opts: StackOptions): string {
+  if (opts.mode === "test") return randomBytes(32).toString("hex");
+  const file = path.join(opts.dataDir, "backup-encryption-key");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  return readFileSync(file, "utf8").trim();
+}
+
 /**
  * The nginx CDN edge: always in tests (the suite runs with CDN_PROVIDER=nginx), in dev when
  * CDN_PROVIDER=nginx is set without a CDN_DOMAIN (an edge of your own is used as configured).
@@ -153,6 +162,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // multipart upload older than 10–20 s, i.e. every browser upload on a busy machine and every interrupted
       // upload a test resumes. 360 of them are an hour, the upload session's lifetime.
       await ensureMediaBucket(makeS3Client(s3), bucket, [...new Set(origins)], { abortIncompleteAfterDays: opts.mode === "test" ? 360 : 1 });
+      // The backup store (README "Backups"): its own bucket, in its own Ceph placement target and pool, with Object Lock.
+      const keep = { full: Number(given.BACKUP_KEEP_FULL ?? 4), incremental: Number(given.BACKUP_KEEP_INCREMENTAL ?? 7) };
+      const backups = await ensureBackupBucket(makeS3Client(s3), given.BACKUP_S3_BUCKET ?? BACKUP_BUCKET_DEFAULT, {
+        retentionDays: defaultRetentionDays(keep),
+        locationConstraint: s3.kind === "ceph" ? BACKUP_PLACEMENT_CONSTRAINT : undefined,
+      });
+      if (!backups.objectLock) opts.log(`the backup bucket has no Object Lock here (${s3.kind}): kept sets are not protected from deletion`);
     }
 
     let runner: LocalInngestRunner | null = null;
@@ -182,7 +198,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     const admin = await ensureAdmin(ownerDatabaseUrl, { email: given.ADMIN_EMAIL ?? "admin@framevault.local", password: given.ADMIN_PASSWORD });
     return {
-      env: { DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, AUDIT_HMAC_KEY: given.AUDIT_HMAC_KEY || auditHmacKey(opts.dataDir), ...s3Env, ...inngestEnv, ...clamdEnv, ...cdnEnv },
+      env: {
+        DATABASE_URL: databaseUrl, APP_URL: opts.appUrl, AUDIT_HMAC_KEY: given.AUDIT_HMAC_KEY || auditHmacKey(opts.dataDir),
+        BACKUP_ENCRYPTION_KEY: given.BACKUP_ENCRYPTION_KEY || backupEncryptionKey(opts),
+        ...s3Env, ...inngestEnv, ...clamdEnv, ...cdnEnv,
+      },
       ownerDatabaseUrl,
       admin,
       s3: s3Info,

@@ -3,9 +3,12 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectRetentionCommand,
   HeadObjectCommand,
   ListPartsCommand,
   PutBucketCorsCommand,
@@ -21,7 +24,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
+import { ensureBackupBucket } from "./bucket";
+import { BACKUP_DATA_POOL, BACKUP_PLACEMENT_CONSTRAINT, cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
+import { run } from "./proc";
 import { startS3rver } from "./s3rver";
 
 const KEYS = { accessKeyId: "checks-access-key", secretAccessKey: "checks-secret-key-0123456789" };
@@ -190,8 +195,9 @@ function commonChecks(
 
 describe.runIf(cephAvailable())("Ceph RGW, in memory (tests)", () => {
   let s3: LocalS3;
+  const dir = tmpDir("ceph");
   beforeAll(async () => {
-    s3 = await timed("ceph memstore start", () => startCephRgw({ dir: tmpDir("ceph"), persistent: false, ...KEYS }));
+    s3 = await timed("ceph memstore start", () => startCephRgw({ dir, persistent: false, ...KEYS }));
     await client(s3).send(new CreateBucketCommand({ Bucket: BUCKET }));
   });
   afterAll(async () => {
@@ -199,6 +205,38 @@ describe.runIf(cephAvailable())("Ceph RGW, in memory (tests)", () => {
   });
 
   commonChecks(() => s3, { signatures: true, listParts: true, preflightOrigin: (o) => o, multipartEtag: /^"[0-9a-f]{32}-2"$/ });
+
+  // The backup bucket (lib/backup, README "Backups"): its own placement target and pool, and Object Lock.
+  const rados = async (...args: string[]) => (await run("rados", ["-c", path.join(dir, "ceph.conf"), ...args], { timeoutMs: 30_000 })).split("\n").filter(Boolean);
+  const BACKUPS = "checks-backups";
+
+  it("puts the backup bucket in its own placement and pool: a server-side copy into it writes the bytes again", async () => {
+    expect(await ensureBackupBucket(client(s3), BACKUPS, { retentionDays: 1, locationConstraint: BACKUP_PLACEMENT_CONSTRAINT })).toEqual({ objectLock: true });
+    const body = bytes(300_000);
+    await client(s3).send(new PutObjectCommand({ Bucket: BUCKET, Key: "to-back-up.bin", Body: body }));
+    const before = new Set(await rados("-p", BACKUP_DATA_POOL, "ls"));
+    await client(s3).send(new CopyObjectCommand({ Bucket: BACKUPS, Key: "content/copied", CopySource: `${BUCKET}/to-back-up.bin` }));
+    const added = (await rados("-p", BACKUP_DATA_POOL, "ls")).filter((o) => !before.has(o));
+    // RADOS objects of the copy live in the backup pool (a head object named after the key), none in the media pool.
+    expect(added.some((o) => o.endsWith("content/copied"))).toBe(true);
+    expect((await rados("-p", "default.rgw.buckets.data", "ls")).some((o) => o.endsWith("content/copied"))).toBe(false);
+    // Its bytes are there: the copy is readable once the media object is gone.
+    await client(s3).send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "to-back-up.bin" }));
+    const copy = await client(s3).send(new GetObjectCommand({ Bucket: BACKUPS, Key: "content/copied" }));
+    expect(Buffer.from(await copy.Body!.transformToByteArray()).equals(body)).toBe(true);
+  });
+
+  it("keeps backup objects under GOVERNANCE retention: a plain delete of a version is refused, the bypass header deletes it", async () => {
+    const put = await client(s3).send(new PutObjectCommand({ Bucket: BACKUPS, Key: "sets/x/manifest.json", Body: "{}" }));
+    const retention = await client(s3).send(new GetObjectRetentionCommand({ Bucket: BACKUPS, Key: "sets/x/manifest.json" }));
+    expect(retention.Retention?.Mode).toBe("GOVERNANCE");
+    expect(retention.Retention!.RetainUntilDate!.getTime()).toBeGreaterThan(Date.now());
+    await expect(client(s3).send(new DeleteObjectCommand({ Bucket: BACKUPS, Key: "sets/x/manifest.json", VersionId: put.VersionId }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
+    await client(s3).send(new DeleteObjectCommand({ Bucket: BACKUPS, Key: "sets/x/manifest.json", VersionId: put.VersionId, BypassGovernanceRetention: true }));
+    await expect(client(s3).send(new HeadObjectCommand({ Bucket: BACKUPS, Key: "sets/x/manifest.json" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
 });
 
 describe.runIf(cephAvailable())("Ceph RGW, persistent (dev)", () => {
@@ -312,6 +350,11 @@ describe("s3rver (fallback)", () => {
   });
 
   commonChecks(() => s3, { signatures: false, listParts: false, preflightOrigin: () => "*", multipartEtag: /^"[0-9a-f]{32}"$/ });
+
+  it("makes the backup bucket without Object Lock, and says so", async () => {
+    expect(await ensureBackupBucket(client(s3), "checks-backups", { retentionDays: 1 })).toEqual({ objectLock: false });
+    expect(s3.limitations.join("\n")).toMatch(/backup bucket is made without Object Lock/);
+  });
 
   it("admits that it checks no signatures", async () => {
     const wrong = client(s3, "not-the-secret");

@@ -28,6 +28,7 @@ const LIMITATIONS = [
   "no access control: any known access key can do anything, and unsigned requests are treated as anonymous",
   "CORS preflight answers Access-Control-Allow-Origin '*' (not the origin) and no Expose-Headers",
   "no conditional writes (If-Match / If-None-Match on PUT)",
+  "the backup bucket is made without Object Lock (no retention, a kept set can be deleted) and without a placement target of its own",
 ];
 
 export async function startS3rver(opts: S3rverOptions): Promise<LocalS3> {

@@ -1,41 +1,33 @@
-// Backup sets for the restore tests. PRE-MERGE STAND-IN: until h-bcore's runs are merged, sets are written by
-// the minimal writer in ./backup-set.ts into a bucket of this test's own.
-import { randomBytes } from "node:crypto";
-import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { bucketAt, type Bucket } from "@/lib/backup/restore/source";
-import { ownerSql, testS3 } from "./backends";
-import { writeTestSet } from "./backup-set";
-
-const bucketName = `restore-backups-${randomBytes(4).toString("hex")}`;
-const keyText = randomBytes(32).toString("hex");
-let created: Promise<unknown> | undefined;
+// Real backup runs for the restore tests (POST /api/v1/backups, followed to their end), and the backup store
+// they write to, as the test stack configures it.
+import { BACKUP_BUCKET, startBackup, waitForBackup } from "@/lib/backup/testing";
+import { adminSignIn } from "./client";
 
 export function backupBucket(): string {
-  return bucketName;
+  return BACKUP_BUCKET;
 }
 
+/** The key the app encrypts its dumps with (the test stack makes one per run). */
 export function backupKeyText(): string {
-  return keyText;
-}
-
-export function backupStoreBucket(): Bucket {
-  return bucketAt({ endpoint: process.env.S3_ENDPOINT, region: process.env.S3_REGION ?? "us-east-1", bucket: bucketName, accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! });
+  const key = process.env.BACKUP_ENCRYPTION_KEY;
+  if (!key) throw new Error("BACKUP_ENCRYPTION_KEY is not set: run the tests through npm test");
+  return key;
 }
 
 export interface TakenSet {
   id: string;
   type: "full" | "incremental";
   status: string;
+  verification: string;
   objects: number;
   objectsCopied: number;
   bytesTotal: number;
   bytesCopied: number;
 }
 
+/** A manual run of `type`, waited for until it completed (and verified) or failed. */
 export async function takeBackup(type: "full" | "incremental"): Promise<TakenSet> {
-  created ??= testS3().send(new CreateBucketCommand({ Bucket: bucketName }));
-  await created;
-  const media = bucketAt({ endpoint: process.env.S3_ENDPOINT, region: process.env.S3_REGION ?? "us-east-1", bucket: process.env.S3_BUCKET!, accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! });
-  const m = await writeTestSet({ sql: ownerSql(), media, store: backupStoreBucket(), key: Buffer.from(keyText, "hex"), type });
-  return { id: m.setId, type, status: "completed", objects: m.totals.objects, objectsCopied: m.totals.objectsCopied, bytesTotal: m.totals.bytes, bytesCopied: m.totals.bytesCopied };
+  const admin = await adminSignIn();
+  const id = await startBackup(admin, type);
+  return (await waitForBackup(admin, id, 300_000)) as TakenSet;
 }

@@ -16,8 +16,9 @@ export interface SecondApp {
   stop(): Promise<void>;
 }
 
-export async function startSecondApp(env: Record<string, string> = {}): Promise<SecondApp> {
-  const port = await freePort();
+/** `port`: when something must know the address first (a workflow runner of its own, lib/backup/backup-crash.test.ts). */
+export async function startSecondApp(env: Record<string, string> = {}, opts: { port?: number } = {}): Promise<SecondApp> {
+  const port = opts.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const app = spawn(process.execPath, [path.join(root, "server.mjs")], {
     cwd: root,

@@ -1,11 +1,15 @@
 import "server-only";
+import { env } from "@/lib/env";
+import { backupStore } from "@/lib/backup/store";
+import { parseEncryptionKey } from "../format";
 import type { Bucket } from "./source";
 
-// Wired to lib/backup/store.ts (BACKUP_S3_*) and BACKUP_ENCRYPTION_KEY once h-bcore's store is merged.
+/** The app's primary backup store (lib/backup/store.ts, BACKUP_S3_*) as restore and the drill read it. */
 export function appBackupBucket(): Bucket {
-  throw new Error("the backup store is not configured yet");
+  const store = backupStore();
+  return { client: store.client, bucket: store.bucket, prefix: "" };
 }
 
 export function appEncryptionKey(): Buffer {
-  throw new Error("the backup encryption key is not configured yet");
+  return parseEncryptionKey(env().BACKUP_ENCRYPTION_KEY);
 }
