@@ -10,49 +10,14 @@ export interface Progress { phase: string; done: number; total: number }
 /** GET /api/v1/backups: a page of sets, the schedule, the RPO and the last drill. */
 export type BackupList = Awaited<ReturnType<typeof listBackups>>;
 
-export type RestoreScope =
-  | { fileIds: string[] }
-  | { cameraId: string }
-  | { siteId: string }
-  | { eventId: string }
-  | { capturedFrom: string; capturedTo: string }
-  | "all";
+export type { RestoreScope } from "@/lib/backup/restore/schemas";
+import type { RestoreFileResult } from "@/lib/backup/restore/schemas";
+import type { toRestoreView } from "@/lib/backup/restore/jobs";
 
-export interface RestoreFile {
-  fileId: string;
-  name: string;
-  ownerId: string;
-  action: "restore" | "skip";
-  /** purged | incomplete | overwrite_newer (restored); unchanged | newer | owner_missing (skipped). */
-  reason: string;
-  versions: number;
-  variants: number;
-  /** Objects the set holds for the file (versions and variants), and their bytes. */
-  objects: number;
-  bytes: number;
-  /** Changed after the set's epoch: skipped unless the request said overwriteNewer. */
-  newer?: boolean;
-}
-
-export interface RestoreView {
-  id: string;
-  setId: string;
-  scope: RestoreScope;
-  dryRun: boolean;
-  overwriteNewer: boolean;
-  status: "queued" | "running" | "completed" | "failed";
-  progress: Progress | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-  result: {
-    files: RestoreFile[];
-    /** More files than the list holds (the totals count all). */
-    truncated: boolean;
-    totals: { files: number; versions: number; objects: number; bytes: number; skipped: number; newer: number; objectsCopied: number };
-  } | null;
-}
+/** One file of a restore's (or dry run's) result. */
+export type RestoreFile = RestoreFileResult;
+/** GET /api/v1/restores/{id}. */
+export type RestoreView = ReturnType<typeof toRestoreView>;
 
 /** A set a restore may start from: completed and verified (the API refuses others with backup_not_restorable). */
 export const isRestorable = (s: BackupSetView) => s.status === "completed" && s.verification === "passed";

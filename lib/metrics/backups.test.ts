@@ -3,7 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testSql } from "@/scripts/testing/backends";
-import { runBackup } from "@/scripts/testing/backups";
+import { startBackup, waitForBackup } from "@/lib/backup/testing";
+import type { BackupSetView } from "@/lib/backup/serialize";
 import { adminSignIn, BASE_URL, type Session } from "@/scripts/testing/client";
 
 const TOKEN = process.env.METRICS_TOKEN ?? "";
@@ -33,7 +34,7 @@ describe("backup metrics", () => {
   });
 
   it("show a full backup run through the API: when it finished, how long it took, what it holds", async () => {
-    const set = await runBackup(admin, "full");
+    const set = (await waitForBackup(admin, await startBackup(admin, "full"))) as BackupSetView;
     expect(set.status).toBe("completed");
     const text = await scrape();
     expect(sample(text, "framevault_backup_last_success_timestamp_seconds")).toBeCloseTo(new Date(set.finishedAt!).getTime() / 1000, 2);

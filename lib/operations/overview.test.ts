@@ -2,7 +2,8 @@
 // set that ended, completed or failed, with its size (objects and database dump).
 import { beforeAll, describe, expect, it } from "vitest";
 import { testSql } from "@/scripts/testing/backends";
-import { runBackup, type TestBackupSet } from "@/scripts/testing/backups";
+import type { BackupSetView } from "@/lib/backup/serialize";
+import { startBackup, waitForBackup } from "@/lib/backup/testing";
 import { adminSignIn, type Session } from "@/scripts/testing/client";
 
 describe("GET /api/v1/admin/overview lastBackup", () => {
@@ -15,8 +16,8 @@ describe("GET /api/v1/admin/overview lastBackup", () => {
     const newest = async () =>
       (await testSql()<{ id: string }[]>`select id from backup_sets where status in ('completed', 'failed') order by started_at desc limit 1`)[0]?.id;
     // A set an earlier test file left serves; without one, a full backup is made.
-    const id = (await newest()) ?? (await runBackup(admin, "full")).id;
-    const set = (await admin.json(`/api/v1/backups/${id}`)).body as TestBackupSet;
+    const id = (await newest()) ?? (await waitForBackup(admin, await startBackup(admin, "full"))).id;
+    const set = (await admin.json(`/api/v1/backups/${id}`)).body as BackupSetView;
     const res = await admin.json("/api/v1/admin/overview");
     expect(res.status).toBe(200);
     expect(await newest(), "no other set ended meanwhile").toBe(id);
