@@ -114,7 +114,10 @@ test("an admin runs a full backup from the Backups page, follows it, and dry-run
   const listed = job.getByTestId("restore-file");
   await expect(listed).toHaveCount(1);
   await expect(listed).toContainText(name);
-  await expect(job.getByTestId("restore-totals")).toContainText("of 1 file (");
+  // Unchanged since the set was taken: listed, and skipped with the reason.
+  await expect(listed).toHaveAttribute("data-action", "skip");
+  await expect(listed.locator("[data-reason]")).toHaveAttribute("data-reason", "unchanged");
+  await expect(job.getByTestId("restore-totals")).toHaveText("Would restore 0 files (0 versions, 0 objects, 0 B); 1 skipped.");
   await expect(panel.getByTestId("restore-run")).toBeEnabled();
   await panel.scrollIntoViewIfNeeded();
   await shots(page, "backups-restore-dry-run");

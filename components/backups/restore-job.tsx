@@ -76,8 +76,8 @@ export function RestoreJob({ id }: { id: string }) {
       {r.status === "failed" && <Alert>{kind} failed: {r.error ?? "no reason given"}</Alert>}
       {t && (
         <p style={{ margin: 0 }} data-testid="restore-totals">
-          {r.dryRun ? "Would restore" : "Restored"} <strong>{(t.files - t.skipped).toLocaleString()}</strong> of {count(t.files, "file")} ({count(t.versions, "version")},
-          {" "}{count(t.objects, "object")}, {formatBytes(t.bytes)}); <strong>{t.skipped.toLocaleString()}</strong> skipped.
+          {r.dryRun ? "Would restore" : "Restored"} <strong>{count(t.files, "file")}</strong> ({count(t.versions, "version")}, {count(t.objects, "object")}, {formatBytes(t.bytes)});
+          {" "}<strong>{t.skipped.toLocaleString()}</strong> skipped.
         </p>
       )}
       {newer > 0 && (
@@ -90,7 +90,7 @@ export function RestoreJob({ id }: { id: string }) {
           <DataTable caption={`${kind}: files`} columns={COLUMNS} rows={r.result.files.slice(0, SHOWN)} rowKey={(f) => f.fileId}
             rowProps={(f) => ({ "data-testid": "restore-file", "data-action": f.action, "data-newer": f.newer ? "true" : undefined })} />
           {(r.result.files.length > SHOWN || r.result.truncated) && (
-            <p className="field-hint" style={{ margin: 0 }}>The first {Math.min(SHOWN, r.result.files.length)} of {t!.files.toLocaleString()} files; the totals count them all.</p>
+            <p className="field-hint" style={{ margin: 0 }}>The first {Math.min(SHOWN, r.result.files.length)} of {(t!.files + t!.skipped).toLocaleString()} files; the totals count them all.</p>
           )}
         </>
       )}
