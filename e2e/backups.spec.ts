@@ -17,6 +17,8 @@ async function shots(page: Page, name: string) {
   mkdirSync(shotsDir, { recursive: true });
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: 900 });
+    // From the top: a full-page shot of a scrolled page draws the sticky header mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(shotsDir, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -119,7 +121,6 @@ test("an admin runs a full backup from the Backups page, follows it, and dry-run
   await expect(listed.locator("[data-reason]")).toHaveAttribute("data-reason", "unchanged");
   await expect(job.getByTestId("restore-totals")).toHaveText("Would restore 0 files (0 versions, 0 objects, 0 B); 1 skipped.");
   await expect(panel.getByTestId("restore-run")).toBeEnabled();
-  await panel.scrollIntoViewIfNeeded();
   await shots(page, "backups-restore-dry-run");
 
   // The file is still as it was: a dry run restores nothing.

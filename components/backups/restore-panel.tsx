@@ -15,7 +15,7 @@ const SCOPES: { kind: ScopeKind; label: string }[] = [
   { kind: "camera", label: "A camera" },
   { kind: "site", label: "A site" },
   { kind: "event", label: "A counting event" },
-  { kind: "range", label: "Captured between" },
+  { kind: "range", label: "Capture time" },
   { kind: "all", label: "Everything" },
 ];
 /** Typed to restore everything: the disaster case, into an empty database and bucket. */
