@@ -16,7 +16,7 @@ test("wide screens: the admin pages sit behind Admin, opened and closed by keybo
   await admin.focus();
   await page.keyboard.press("Enter");
   await expect(admin).toHaveAttribute("aria-expanded", "true");
-  for (const name of ["Users", "Webhooks", "Jobs", "Archive", "Retention", "Reconcile", "CDN"]) await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
+  for (const name of ["Users", "Webhooks", "Jobs", "Archive", "Retention", "Reconcile", "CDN", "Backups"]) await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
   await page.screenshot({ path: "test-results/shots/nav-admin-open-1280.png" });
   await page.keyboard.press("Escape");
   await expect(admin).toHaveAttribute("aria-expanded", "false");
@@ -42,7 +42,7 @@ test("phones: one Menu button lists every link, and a link closes it", async ({ 
   await expect(nav.getByRole("link", { name: "Files", exact: true })).toBeHidden();
   await menu.click();
   await expect(menu).toHaveAttribute("aria-expanded", "true");
-  for (const name of ["Dashboard", "Files", "Upload", "Trash", "Audit", "Users", "Jobs", "Archive", "CDN", "API docs"]) {
+  for (const name of ["Dashboard", "Files", "Upload", "Trash", "Audit", "Users", "Jobs", "Archive", "CDN", "Backups", "API docs"]) {
     await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
   }
   await page.screenshot({ path: "test-results/shots/nav-menu-390.png" });

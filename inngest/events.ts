@@ -49,6 +49,16 @@ export const trashPurgeRequested = eventType("trash/purge.requested", {
   schema: z.object({}),
 });
 
+/** A restore job (POST /api/v1/backups/{id}/restore) to run: its row in backup_restores says what. */
+export const backupRestoreRequested = eventType("backup/restore.requested", {
+  schema: z.object({ restoreId: z.uuid() }),
+});
+
+/** "Drill now" for a set (POST /api/v1/backups/{id}/drill); the weekly cron drills the latest verified set. */
+export const backupDrillRequested = eventType("backup/drill.requested", {
+  schema: z.object({ setId: z.uuid() }),
+});
+
 /** "Run now" for the archive run; the daily cron starts one without a runId. */
 export const archiveRunRequested = eventType("lifecycle/archive.requested", {
   schema: z.object({ runId: z.uuid() }),

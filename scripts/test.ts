@@ -79,6 +79,8 @@ const appEnv: Record<string, string> = {
   BACKUP_RETRY_DELAY: "1s",
   // Two failed processing jobs open the alert (app/api/v1/alerts/alerts-api.test.ts fails two on purpose).
   ALERT_PROCESSING_FAILURES_THRESHOLD: "2",
+  // The restore drill checks every object of the set, so a corrupted one is always found (lib/backup/restore/restore-api.test.ts).
+  BACKUP_DRILL_SAMPLE: "0",
   // Alert emails go to the test's SMTP receiver; when none listens, the sends fail, retry and are given up (logged).
   SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   ALERT_EMAIL_TO: "ops@example.test",

@@ -25,6 +25,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
     ...(can("jobs.manage") ? [{ href: "/admin/jobs", label: "Jobs", group: "admin" as const }] : []),
     ...(can("lifecycle.manage") ? [{ href: "/admin/archive", label: "Archive", group: "admin" as const }, { href: "/admin/retention", label: "Retention", group: "admin" as const }, { href: "/admin/reconciliation", label: "Reconcile", group: "admin" as const }] : []),
     ...(can("jobs.manage") ? [{ href: "/admin/cdn", label: "CDN", group: "admin" as const }] : []),
+    ...(can("backup.manage") ? [{ href: "/admin/backups", label: "Backups", group: "admin" as const }] : []),
     ...(can("api_keys.manage") ? [{ href: "/settings/api-keys", label: "API keys" }] : []),
     { href: "/docs/api", label: "API docs" },
   ];

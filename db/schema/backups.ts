@@ -75,6 +75,8 @@ export const backupRestores = pgTable(
     setId: uuid("set_id").notNull(),
     scope: jsonb("scope").$type<unknown>().notNull(),
     dryRun: boolean("dry_run").notNull(),
+    /** Files changed after the set's epoch are restored too (listed with newer: true either way). */
+    overwriteNewer: boolean("overwrite_newer").notNull().default(false),
     status: restoreStatusEnum("status").notNull().default("queued"),
     requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
     progress: jsonb("progress").$type<{ phase: string; done: number; total: number }>(),

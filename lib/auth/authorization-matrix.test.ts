@@ -53,6 +53,8 @@ async function noBackupRunning() {
   }, "idle", 180_000);
 }
 let sharedReconcileRunId: string | undefined;
+let sharedBackupSetId: string | undefined;
+let sharedRestoreId: string | undefined;
 
 function keySession(secret: string): Session {
   const base = sessionFromCookie("");
@@ -104,6 +106,7 @@ async function uploadFor(owner: { session: Session }): Promise<string> {
 
 // The endpoints the matrix registers point nowhere; remove them so later tests' events are not sent there.
 afterAll(async () => {
+  if (sharedBackupSetId) await ownerSql()`delete from backup_sets where id = ${sharedBackupSetId}`;
   const admin = await adminSignIn();
   const { body } = await admin.json("/api/v1/webhooks");
   const endpoints = body.endpoints as { id: string; url: string }[];
@@ -189,6 +192,24 @@ async function resourceId(kind: string | undefined, owner: { id: string; session
     expect(listed.body.jobs).toHaveLength(1);
     return listed.body.jobs[0].id;
   }
+  if (kind === "backupSet") {
+    // A completed, verified set as the app records it (its manifest is not needed to accept a restore or a
+    // drill: their jobs fail later, on a set dated 2000 that no schedule or status picks).
+    if (!sharedBackupSetId) {
+      const [row] = await ownerSql()`insert into backup_sets (type, status, trigger, started_at, finished_at, verification)
+        values ('full', 'completed', 'manual', '2000-01-01', '2000-01-01', 'passed') returning id`;
+      sharedBackupSetId = row.id as string;
+    }
+    return sharedBackupSetId;
+  }
+  if (kind === "restoreJob") {
+    if (!sharedRestoreId) {
+      const [row] = await ownerSql()`insert into backup_restores (set_id, scope, dry_run, status, finished_at, error)
+        values (${randomUUID()}, '"all"'::jsonb, true, 'failed', now(), 'authorisation matrix') returning id`;
+      sharedRestoreId = row.id as string;
+    }
+    return sharedRestoreId;
+  }
   if (kind === "alert") {
     // Alerts belong to no one either; a resolved one, so no rule resolves it and no dashboard shows it.
     const [row] = await testSql()`insert into alerts (rule, key, severity, title, status, resolved_at)
@@ -231,6 +252,7 @@ async function requestFor(route: RouteDoc, caller: Caller, id: string) {
     "put /api/v1/lifecycle/retention": { rules: [] },
     "post /api/v1/lifecycle/simulate": { days: 1 },
     "post /api/v1/legal-holds": { scope: { cameraId: `matrix-${randomUUID()}` }, reason: "matrix" },
+    "post /api/v1/backups/{id}/restore": { scope: { fileIds: [randomUUID()] }, dryRun: true },
     "post /api/v1/backups": { type: "incremental" },
   };
   if (route.method === "post" && route.path === "/api/v1/backups") await noBackupRunning();
@@ -257,7 +279,7 @@ describe("authorisation matrix", () => {
     const failures: string[] = [];
     let cases = 0;
     for (const route of API_ROUTES) {
-      const kind = OWNED[route.path] ?? (route.path.endsWith("/delete-orphans") ? "reconcileRun" : route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/legal-holds/") ? "hold" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.startsWith("/api/v1/backups/{id}") ? "backup" : route.path.includes("{id}") ? "webhook" : undefined);
+      const kind = OWNED[route.path] ?? (route.path.endsWith("/delete-orphans") ? "reconcileRun" : route.path.startsWith("/api/v1/jobs/") ? "job" : route.path.startsWith("/api/v1/lifecycle/runs/") ? "run" : route.path.startsWith("/api/v1/legal-holds/") ? "hold" : route.path.startsWith("/api/v1/alerts/{id}") ? "alert" : route.path.startsWith("/api/v1/backups/{id}/") ? "backupSet" : route.path.startsWith("/api/v1/restores/") ? "restoreJob" : route.path.startsWith("/api/v1/backups/{id}") ? "backup" : route.path.includes("{id}") ? "webhook" : undefined);
       const variants: ("own" | "other")[] = OWNED[route.path] ? ["own", "other"] : ["own"];
       for (const caller of callers) {
         for (const variant of variants) {

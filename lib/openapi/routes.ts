@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { listAlertsQuerySchema } from "@/lib/alerts/schemas";
+import { listRestoresQuerySchema, restoreRequestSchema } from "@/lib/backup/restore/schemas";
 import { createApiKeySchema } from "@/lib/api-keys/schemas";
 import { listAuditQuerySchema } from "@/lib/audit/schemas";
 import { bulkActionSchema, bulkDownloadSchema, deleteFileQuerySchema, downloadQuerySchema, listFilesQuerySchema, listTrashQuerySchema, updateFileSchema } from "@/lib/files/schemas";
@@ -12,6 +13,7 @@ import { cdnInvalidationListQuerySchema } from "@/lib/cdn/schemas";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import { createWebhookSchema, listDeliveriesQuerySchema, updateWebhookSchema } from "@/lib/webhooks/schemas";
 import * as r from "./responses";
+import * as restore from "./restore";
 
 export interface RouteDoc {
   method: "get" | "post" | "put" | "patch" | "delete";
@@ -146,6 +148,14 @@ export const API_ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The retrieval", schema: r.retrieval }, 404: { description: "No such retrieval, or not yours" } } },
   { method: "get", path: "/api/v1/cdn/invalidations", tag: "CDN", summary: "Recent CDN invalidations (paths, cost estimate, status) with this month's path count and cost", permission: "jobs.manage", query: cdnInvalidationListQuerySchema,
     responses: { 200: { description: "Invalidations, newest first", schema: r.cdnInvalidationList } } },
+  { method: "post", path: "/api/v1/backups/{id}/restore", tag: "Backups", summary: "Restore files from a completed, verified set, or plan it (dryRun): scope { fileIds } | { cameraId } | { siteId } | { eventId } | { capturedFrom, capturedTo } | \"all\" (dry run only: everything goes into an empty database with npm run restore). Objects are copied back, verified, before their rows; files changed after the epoch are listed newer and skipped unless overwriteNewer; audited as backup.restore", permission: "backup.manage", body: restoreRequestSchema,
+    responses: { 202: { description: "Queued; follow it with GET /api/v1/restores/{id}", schema: restore.restoreAccepted }, 400: { description: "Bad scope or body" }, 404: { description: "No such backup" }, 409: { description: "The set is not completed and verified (backup_not_restorable), or \"all\" without dryRun (target_not_empty)" } } },
+  { method: "post", path: "/api/v1/backups/{id}/drill", tag: "Backups", summary: "Restore drill now: the set's tables into a scratch schema and a sample of its objects into a scratch prefix, compared with its manifest; the result and duration (RTO) go on the set; a failure opens the backup-drill alert", permission: "backup.manage",
+    responses: { 202: { description: "Drill requested", schema: restore.drillAccepted }, 404: { description: "No such backup" }, 409: { description: "The set is not completed and verified" } } },
+  { method: "get", path: "/api/v1/restores", tag: "Backups", summary: "Recent restore jobs and dry runs, newest first", permission: "backup.manage", query: listRestoresQuerySchema,
+    responses: { 200: { description: "The jobs", schema: restore.restoreJobList } } },
+  { method: "get", path: "/api/v1/restores/{id}", tag: "Backups", summary: "A restore job: its progress, then each file restored or skipped and why (a dry run: what would be), with totals", permission: "backup.manage",
+    responses: { 200: { description: "The job", schema: restore.restoreJob }, 404: { description: "No such restore" } } },
   { method: "get", path: "/api/v1/alerts", tag: "Operations", summary: "Alerts, newest first (status=active, the default: open and acknowledged), with the counts still active", permission: "ops.manage", query: listAlertsQuerySchema,
     responses: { 200: { description: "Alerts", schema: r.alertList } } },
   { method: "post", path: "/api/v1/alerts/evaluate", tag: "Operations", summary: "Run the alert rules now (they also run every minute); transitions are sent as alert.opened / alert.resolved webhooks", permission: "ops.manage",

@@ -14,12 +14,12 @@ const n = (v: unknown) => Number(v ?? 0);
  * uploads from `file_versions` (every uploaded version; restores, which store nothing, left out), downloads
  * from the `file.download` audit rows (a player's ranges are one row), processing from `processing_jobs`,
  * errors from failed jobs (by step), failed or denied audit rows (by action) and failed webhook deliveries,
- * history from `storage_snapshots` plus today's live figures.
+ * history from `storage_snapshots` plus today's live figures, the last backup from `backup_sets`.
  */
 export async function getOperationsOverview(_ctx: ServiceContext) {
   const db = getDb();
   const prices = storagePrices();
-  const [tiers, cameraRows, totals, today, jobs, activity, durations, errors, alertCounts, history] = await Promise.all([
+  const [tiers, cameraRows, totals, today, jobs, activity, durations, errors, alertCounts, history, backups] = await Promise.all([
     db.execute<{ tier: string; files: string; bytes: string }>(sql`
       select storage_tier::text as tier, count(*) as files, coalesce(sum(size), 0) as bytes from files where deleted_at is null group by storage_tier`),
     db.execute<{ camera_id: string | null; tier: string; files: string; bytes: string }>(sql`
@@ -61,6 +61,10 @@ export async function getOperationsOverview(_ctx: ServiceContext) {
       order by 3 desc limit 12`),
     db.execute<{ status: string; n: string }>(sql`select status::text, count(*) as n from alerts where status <> 'resolved' group by status`),
     storageHistory(),
+    // The newest set that ended, well or not (backup_sets_started_idx; a failed run may have no finish time).
+    db.execute<{ finished_at: string; status: string; bytes: string }>(sql`
+      select coalesce(finished_at, started_at) as finished_at, status::text, bytes_total + database_bytes as bytes
+      from backup_sets where status in ('completed', 'failed') order by started_at desc limit 1`),
   ]);
 
   const byTier = [...new Set([...storageTierEnum.enumValues, ...tiers.map((t) => t.tier)])].map((tier) => {
@@ -99,8 +103,8 @@ export async function getOperationsOverview(_ctx: ServiceContext) {
       queued: jobBy.queued?.n ?? 0,
       running: jobBy.running?.n ?? 0,
     },
-    /** Filled in by the backup feature; null until a backup has run. */
-    lastBackup: null as null | { finishedAt: string; status: string; bytes: number },
+    /** The newest completed or failed backup set: when it ended, and the bytes it holds (objects and database dump); null before the first. */
+    lastBackup: backups[0] ? { finishedAt: new Date(backups[0].finished_at).toISOString(), status: backups[0].status, bytes: n(backups[0].bytes) } : null,
     alerts: { open: alertBy.open ?? 0, acknowledged: alertBy.acknowledged ?? 0 },
     activity: activity.map((a) => ({ hour: a.hour, uploads: n(a.uploads), downloads: n(a.downloads) })),
     processingDurations: durations.map((r) => ({

@@ -10,6 +10,7 @@ import { errorResponse } from "@/lib/api/with-api";
 import { actorHas } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
 import { refreshInventoryIfStale } from "@/lib/metrics/inventory";
+import "@/lib/metrics/backups";
 import "@/lib/metrics/features";
 import "@/lib/metrics/record";
 import { renderMetrics } from "@/lib/metrics/registry";

@@ -16,7 +16,7 @@ type Camera = OperationsOverview["cameras"][number];
 const money = (v: number) => (v === 0 ? "$0.00" : v < 0.01 ? "< $0.01" : `$${v.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
 const tierName = (tier: string) => tier.replace("_", " ");
 
-function Tile({ label, value, sub, tone, href, testId }: { label: string; value: ReactNode; sub?: ReactNode; tone?: "danger" | "warning"; href?: string; testId: string }) {
+export function Tile({ label, value, sub, tone, href, testId }: { label: string; value: ReactNode; sub?: ReactNode; tone?: "danger" | "warning"; href?: string; testId: string }) {
   const body = (
     <>
       <span className="tile-label">{label}</span>
@@ -69,7 +69,8 @@ export function OperationsDashboard() {
         <Tile testId="tile-jobs" label="Jobs failing" value={o.jobs.failed.toLocaleString()} tone={o.jobs.failed > 0 ? "danger" : undefined}
           sub={`${o.jobs.failedLast24h} in 24 h · ${o.jobs.queued + o.jobs.running} queued or running`} href="/admin/jobs" />
         <Tile testId="tile-backup" label="Last backup" value={o.lastBackup ? new Date(o.lastBackup.finishedAt).toLocaleString() : "No backups yet"}
-          sub={o.lastBackup ? `${o.lastBackup.status} · ${formatBytes(o.lastBackup.bytes)}` : "Backups are not set up"} />
+          tone={o.lastBackup?.status === "failed" ? "danger" : undefined}
+          sub={o.lastBackup ? `${o.lastBackup.status} · ${formatBytes(o.lastBackup.bytes)}` : "none has finished yet"} href="/admin/backups" />
         <Tile testId="tile-alerts" label="Open alerts" value={o.alerts.open.toLocaleString()} tone={o.alerts.open > 0 ? "warning" : undefined}
           sub={`${o.alerts.acknowledged} acknowledged`} />
       </div>

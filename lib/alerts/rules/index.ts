@@ -1,5 +1,6 @@
 import { archiveFailure, archiveTimeout, highRetrievalCost } from "./archive";
 import { auditChainInvalid } from "./audit-chain";
+import { backupDrillFailed } from "./backup-drill";
 import { backupFailure, backupSizeAnomaly, backupTimeout } from "./backup";
 import { missingObjects } from "./missing-objects";
 import { processingFailures } from "./processing-failures";
@@ -10,5 +11,5 @@ import { webhookFailures } from "./webhook-failures";
 /** Every alert rule the evaluation runs, one file each. */
 export const ALERT_RULES: AlertRule[] = [
   processingFailures, storageThreshold, auditChainInvalid, webhookFailures, archiveFailure, archiveTimeout, highRetrievalCost, missingObjects,
-  backupFailure, backupTimeout, backupSizeAnomaly,
+  backupFailure, backupTimeout, backupSizeAnomaly, backupDrillFailed,
 ];

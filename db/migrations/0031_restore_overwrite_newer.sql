@@ -1,0 +1,2 @@
+-- A restore job remembers whether it may overwrite files changed after the set's epoch (POST /api/v1/backups/{id}/restore overwriteNewer).
+ALTER TABLE "backup_restores" ADD COLUMN "overwrite_newer" boolean DEFAULT false NOT NULL;
