@@ -90,5 +90,5 @@ describe("backup runs", () => {
     expect(inc.objectsCopied).toBe(newContent.size);
     expect(inc.bytesCopied).toBeGreaterThanOrEqual([...newFilesContent.values()].reduce((a, b) => a + b, 0));
     expect(incManifest.totals.bytesCopied).toBe(inc.bytesCopied);
-  });
+  }, 600_000);
 });

@@ -79,7 +79,7 @@ describe("backup status and verification", () => {
     expect((await refused.json()).error.code).toBe("forbidden");
     // The history is for admins: a backup:read key may read the status only.
     expect((await reader("/api/v1/backups")).status).toBe(403);
-  });
+  }, 300_000);
 
   it("fails verification when an object in the backup store was overwritten, opening backup-failure and sending backup.failed", async () => {
     const path = `/backup-${randomUUID()}`;
@@ -142,5 +142,5 @@ describe("backup status and verification", () => {
     // And the next run verifies again, which resolves the alert.
     const againId = await startBackup(admin, "full");
     expect(await waitForBackup(admin, againId)).toMatchObject({ status: "completed", verification: "passed" });
-  });
+  }, 600_000);
 });

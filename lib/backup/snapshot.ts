@@ -1,5 +1,6 @@
 import "server-only";
-import { Transform } from "node:stream";
+import { once } from "node:events";
+import { PassThrough, type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { eq } from "drizzle-orm";
@@ -102,18 +103,55 @@ function lineCounter(): { stream: Transform; rows: () => number } {
   return { stream, rows: () => rows };
 }
 
+/** Heap pages per COPY: each batch is read whole before it is written on (about 4 MiB of rows). */
+const PAGES_PER_COPY = 512;
+
+/**
+ * A table's rows as COPY text, a batch of heap pages (`ctid` ranges, in the snapshot) per `COPY (select …) TO
+ * STDOUT`, so memory holds one batch at most. Each batch is read with a `data` listener that never pauses:
+ * postgres.js (3.4) pauses the connection's socket when its COPY stream is read slower than it arrives, and
+ * can leave it paused (porsager/postgres#499, #917), which hung the snapshot. Backpressure applies between
+ * batches instead, on the stream returned here.
+ */
+function copyRows(tx: postgres.TransactionSql, table: string): Readable {
+  const quoted = `"${table.replaceAll('"', '""')}"`;
+  // The history leaves out the set being taken (and any other unfinished one): restored, it would be a
+  // "running" set with no live run, which the app fails and cleans — the very set it was restored from.
+  const filter = table === "backup_sets" ? " and status not in ('running', 'verifying')" : "";
+  const out = new PassThrough();
+  (async () => {
+    const [{ pages }] = await tx<{ pages: number }[]>`
+      select ceil(pg_relation_size(${quoted}::regclass)::float8 / current_setting('block_size')::int)::int as pages`;
+    for (let from = 0; ; from += PAGES_PER_COPY) {
+      const last = from + PAGES_PER_COPY >= pages;
+      const range = `ctid >= '(${from},0)'::tid${last ? "" : ` and ctid < '(${from + PAGES_PER_COPY},0)'::tid`}`;
+      const source = await tx.unsafe(`copy (select * from ${quoted} where ${range}${filter}) to stdout`).readable();
+      const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+        const got: Buffer[] = [];
+        source.on("data", (c: Buffer) => got.push(c));
+        source.on("end", () => resolve(got));
+        source.on("error", reject);
+      });
+      for (const chunk of chunks) if (!out.write(chunk)) await once(out, "drain");
+      if (last) break;
+    }
+    out.end();
+  })().catch((err) => out.destroy(err));
+  return out;
+}
+
 async function dumpTable(
   tx: postgres.TransactionSql,
   o: { setId: string; table: string; key: Buffer; store: ReturnType<typeof backupStore>; until: Date },
 ): Promise<TableDump> {
-  const source = await tx`copy ${tx(o.table)} to stdout`.readable();
+  const source = copyRows(tx, o.table);
   const plain = hashingStream();
   const lines = lineCounter();
   const cipher = encryptStream(o.key);
   const stored = hashingStream();
   const dumpKey = tableDumpKey(o.setId, o.table);
   const upload = putStream(o.store, dumpKey, stored.stream, { until: o.until, contentType: "application/octet-stream" });
-  // A failed upload stops reading: end the COPY too, or the transaction would wait on it for ever.
+  // A failed upload stops reading: end the rows too, or the transaction would wait on them for ever.
   upload.catch((err) => source.destroy(err));
   await Promise.all([pipeline(source, lines.stream, plain.stream, createGzip(), cipher.stream, stored.stream), upload]);
   const { sha256, bytes } = plain.digest();
