@@ -122,7 +122,7 @@ describe("the wipe drill", () => {
     const wrongKey = await runRestoreCommand(args, { ...common, BACKUP_ENCRYPTION_KEY: "ab".repeat(32) });
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toMatch(/not the one set .* was written with/);
-    const badFrom = await runRestoreCommand(["--from", "http://example.test/bucket", "--set", "latest", "--target-database", db.ownerUrl], common);
+    const badFrom = await runRestoreCommand(["--from", "http://example.test/bucket", "--set", "latest", "--target-database", db.ownerUrl, "--target-bucket", bucket], common);
     expect(badFrom.stderr).toMatch(/s3:\/\//);
     expect(badFrom.code).toBe(1);
     const missing = await runRestoreCommand(["--set", "latest"], common);
