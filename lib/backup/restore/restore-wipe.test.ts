@@ -190,7 +190,7 @@ describe("the wipe drill", () => {
     expect(list.status).toBe(200);
     expect(list.body.files).toHaveLength(34);
     const trash = await session.json("/api/v1/trash");
-    expect(trash.body.files.map((f: { id: string }) => f.id)).toContain(trashedId);
+    expect(trash.body.files.map((f: { fileId: string }) => f.fileId)).toContain(trashedId);
     const archived = await session.json(`/api/v1/files/${archivedId}`);
     expect(archived.body.storageTier).toBe("archive");
     stage("audit verify");
