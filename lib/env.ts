@@ -51,10 +51,6 @@ const schema = z.object({
   S3_SSE_KMS_KEY_ID: z.string().optional(),
   /** Connections the server keeps to S3 (kept alive): one per request in flight, uploads' parts and downloads alike. */
   S3_MAX_SOCKETS: z.coerce.number().int().min(1).default(256),
-  /** The weekly restore drill (B3, UTC): the latest verified set restored into a scratch schema and prefix. */
-  BACKUP_DRILL_CRON: z.string().min(9).default("0 4 * * 0"),
-  /** Objects the drill copies back and checks (0: every object of the set). */
-  BACKUP_DRILL_SAMPLE: z.coerce.number().int().min(0).default(100),
   /** Downloads of at least this size answer a browser navigation with a redirect to a presigned URL. */
   DOWNLOAD_REDIRECT_MIN_BYTES: z.coerce.number().int().min(0).default(8 * MiB),
   /** Lifetime of the presigned URL a download redirect points to. */
@@ -197,6 +193,10 @@ const schema = z.object({
   /** Alerts: a run going for longer than this, and a set this many percent larger than the previous of its type. */
   BACKUP_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(60),
   BACKUP_SIZE_ANOMALY_PERCENT: z.coerce.number().min(1).default(50),
+  /** The weekly restore drill (B3, UTC): the latest verified set restored into a scratch schema and prefix. */
+  BACKUP_DRILL_CRON: z.string().min(9).default("0 4 * * 0"),
+  /** Objects the drill copies back and checks (0: every object of the set). */
+  BACKUP_DRILL_SAMPLE: z.coerce.number().int().min(0).default(100),
 
   /** The ClamAV daemon that scans every upload (INSTREAM over TCP); `npm run dev` and `npm test` start one. */
   CLAMD_HOST: z.string().min(1).default("127.0.0.1"),

@@ -84,9 +84,12 @@ export async function restoreDatabase(sql: postgres.Sql, store: Bucket, manifest
   for (const t of manifest.tables) {
     if (!tables.has(t.name)) throw new RestoreError("schema_mismatch", `table ${t.name} of the set does not exist after migration ${manifest.lastMigration}`);
   }
+  // Migrations seed some tables (the default archive policies): the set's rows replace what they wrote.
+  const seeded = (await databaseContents(sql)).tablesWithRows.filter((name) => manifest.tables.some((t) => t.name === name));
   let rows = 0;
   await sql.begin(async (tx) => {
     for (const t of manifest.tables) await tx.unsafe(`alter table public.${ident(t.name)} disable trigger user`);
+    if (seeded.length) await tx.unsafe(`truncate ${seeded.map((name) => `public.${ident(name)}`).join(", ")}`);
     let done = 0;
     for (const t of manifest.tables) {
       const sink = await tx.unsafe(`copy public.${ident(t.name)} from stdin`).writable();

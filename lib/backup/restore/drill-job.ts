@@ -1,14 +1,13 @@
 import "server-only";
 import { and, desc, eq, isNotNull } from "drizzle-orm";
-import type postgres from "postgres";
-import { getDb } from "@/db/client";
+import { getDb, getSql } from "@/db/client";
 import { backupSets } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { inngest } from "@/inngest/client";
-import { backupDrillRequested } from "@/inngest/events";
+import { alertsEvaluationRequested, backupDrillRequested } from "@/inngest/events";
 import { appBackupBucket, appEncryptionKey } from "./app-source";
 import { drillSet } from "./drill";
 import { restorableSet } from "./jobs";
@@ -51,8 +50,7 @@ export async function runDrill(input: { setId?: string }): Promise<{ setId: stri
     const key = appEncryptionKey();
     const manifest = await readManifest(store, setId);
     assertKeyMatches(manifest, key);
-    const sql = (getDb() as unknown as { $client: postgres.Sql }).$client;
-    const result = await drillSet(sql, store, manifest, key, { sample: env().BACKUP_DRILL_SAMPLE });
+    const result = await drillSet(getSql(), store, manifest, key, { sample: env().BACKUP_DRILL_SAMPLE });
     await getDb().update(backupSets).set({ drill: "passed", drillAt: at, drillDurationMs: result.durationMs, drillError: null }).where(eq(backupSets.id, setId));
     logger.info({ setId, ...result }, "restore drill passed");
     return { setId, drill: "passed", durationMs: result.durationMs };
@@ -60,7 +58,9 @@ export async function runDrill(input: { setId?: string }): Promise<{ setId: stri
     const error = err instanceof RestoreError ? err.message : `drill failed: ${(err as Error).message}`;
     const durationMs = Date.now() - started;
     logger.error({ err, setId }, "restore drill failed");
-    await getDb().update(backupSets).set({ drill: "failed", drillAt: at, drillDurationMs: durationMs, drillError: error }).where(eq(backupSets.id, setId));
+    await getDb().update(backupSets).set({ drill: "failed", drillAt: at, drillDurationMs: durationMs, drillError: error.slice(0, 2000) }).where(eq(backupSets.id, setId));
+    // The backup-drill (and backup-failure) alert opens now rather than at the next minute's evaluation.
+    await inngest.send(alertsEvaluationRequested.create({})).catch((sendErr) => logger.warn({ err: sendErr }, "could not request an alert evaluation"));
     return { setId, drill: "failed", durationMs, error };
   }
 }

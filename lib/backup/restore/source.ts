@@ -5,8 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import {
-  DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand,
-  PutObjectCommand, S3Client, type ObjectIdentifier,
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, S3Client,
 } from "@aws-sdk/client-s3";
 
 export interface S3Location {
@@ -131,32 +130,34 @@ export async function bucketIsEmpty(b: Bucket): Promise<boolean> {
 /**
  * Removes everything under `prefix`, every version of it: the backup bucket is versioned with Object Lock,
  * so a scratch object (the drill's) is only gone once each version is deleted, bypassing GOVERNANCE
- * retention (the drill's scratch copies are never part of a kept set). Falls back to plain listing on a
- * store without versioning.
+ * retention (the drill's scratch copies are never part of a kept set). One DeleteObject per version (not
+ * DeleteObjects, whose required checksum header not every S3 accepts); plain listing on a store without
+ * versioning.
  */
 export async function deletePrefix(b: Bucket, prefix: string): Promise<number> {
   let deleted = 0;
-  const remove = async (objects: ObjectIdentifier[]) => {
-    if (objects.length === 0) return;
-    const res = await b.client.send(new DeleteObjectsCommand({ Bucket: b.bucket, BypassGovernanceRetention: true, Delete: { Objects: objects, Quiet: true } }));
-    if (res.Errors?.length) throw new Error(`could not delete ${res.Errors[0].Key}: ${res.Errors[0].Code} ${res.Errors[0].Message}`);
-    deleted += objects.length;
+  const remove = async (o: { Key: string; VersionId?: string }) => {
+    await b.client.send(new DeleteObjectCommand({ Bucket: b.bucket, Key: o.Key, VersionId: o.VersionId, BypassGovernanceRetention: true }));
+    deleted += 1;
   };
-  try {
-    let keyMarker: string | undefined;
-    let versionMarker: string | undefined;
-    do {
-      const page = await b.client.send(new ListObjectVersionsCommand({ Bucket: b.bucket, Prefix: b.prefix + prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
-      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
-      await remove(objects);
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-    } while (keyMarker);
-  } catch (err) {
-    if (![400, 405, 501].includes(statusOf(err) ?? 0)) throw err;
-    const keys: string[] = [];
-    for await (const key of listKeys(b, prefix)) keys.push(key);
-    for (let i = 0; i < keys.length; i += 1000) await remove(keys.slice(i, i + 1000).map((k) => ({ Key: b.prefix + k })));
-  }
+  let versioned = true;
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  do {
+    const page = await b.client
+      .send(new ListObjectVersionsCommand({ Bucket: b.bucket, Prefix: b.prefix + prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
+      .catch((err) => {
+        if ([400, 405, 501].includes(statusOf(err) ?? 0)) return null;
+        throw err;
+      });
+    if (!page) {
+      versioned = false;
+      break;
+    }
+    for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) await remove({ Key: v.Key!, VersionId: v.VersionId });
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  if (!versioned) for await (const key of listKeys(b, prefix)) await remove({ Key: b.prefix + key });
   return deleted;
 }
