@@ -68,7 +68,7 @@ export function OperationsDashboard() {
         <Tile testId="tile-downloads" label="Downloads today" value={o.today.downloads.toLocaleString()} sub="since midnight UTC" />
         <Tile testId="tile-jobs" label="Jobs failing" value={o.jobs.failed.toLocaleString()} tone={o.jobs.failed > 0 ? "danger" : undefined}
           sub={`${o.jobs.failedLast24h} in 24 h · ${o.jobs.queued + o.jobs.running} queued or running`} href="/admin/jobs" />
-        <Tile testId="tile-backup" label="Last backup" value={o.lastBackup ? new Date(o.lastBackup.finishedAt).toLocaleString() : "No backups yet"}
+        <Tile testId="tile-backup" label="Last backup" value={o.lastBackup ? new Date(o.lastBackup.finishedAt).toLocaleString(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }) : "No backups yet"}
           tone={o.lastBackup?.status === "failed" ? "danger" : undefined}
           sub={o.lastBackup ? `${o.lastBackup.status} · ${formatBytes(o.lastBackup.bytes)}` : "none has finished yet"} href="/admin/backups" />
         <Tile testId="tile-alerts" label="Open alerts" value={o.alerts.open.toLocaleString()} tone={o.alerts.open > 0 ? "warning" : undefined}
