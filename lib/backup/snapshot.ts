@@ -178,8 +178,8 @@ const INSERT_BATCH = 1000;
 /**
  * Every object a row of the snapshot names, once per key: versions' originals and blobs, the blobs table,
  * variants (thumbnails, previews, posters, conversions). Upload sessions and the deletion queue name objects
- * no file row owns, so they are not part of a backup. Versions whose object reconciliation found missing are
- * left out (there is nothing to copy).
+ * no file row owns, so they are not part of a backup. Versions whose object reconciliation found missing, and
+ * the blobs they name, are left out (there is nothing to copy).
  */
 async function listObjects(tx: postgres.TransactionSql, setId: string): Promise<{ objects: number; bytes: number }> {
   let seq = 0;
@@ -192,7 +192,8 @@ async function listObjects(tx: postgres.TransactionSql, setId: string): Promise<
     select distinct on (key) key, sha256, size, content_type from (
       select object_key as key, checksum_sha256 as sha256, size, mime_type as content_type from file_versions where object_missing_at is null
       union all
-      select object_key, sha256, size, null from blobs
+      select b.object_key, b.sha256, b.size, null from blobs b
+       where not exists (select 1 from file_versions v where v.object_key = b.object_key and v.object_missing_at is not null)
       union all
       select object_key, null, size, content_type from file_variants
     ) o order by key, sha256 nulls last, content_type nulls last`.cursor(INSERT_BATCH, async (rows) => {

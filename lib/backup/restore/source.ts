@@ -141,11 +141,12 @@ export async function deletePrefix(b: Bucket, prefix: string): Promise<number> {
     deleted += 1;
   };
   let versioned = true;
-  let keyMarker: string | undefined;
-  let versionMarker: string | undefined;
-  do {
+  // Each page is listed from the start again rather than after a marker: the versions before it are gone by
+  // then, and RGW can skip an entry when the marker names a version that was just deleted.
+  let more = true;
+  while (more) {
     const page = await b.client
-      .send(new ListObjectVersionsCommand({ Bucket: b.bucket, Prefix: b.prefix + prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
+      .send(new ListObjectVersionsCommand({ Bucket: b.bucket, Prefix: b.prefix + prefix }))
       .catch((err) => {
         if ([400, 405, 501].includes(statusOf(err) ?? 0)) return null;
         throw err;
@@ -154,10 +155,10 @@ export async function deletePrefix(b: Bucket, prefix: string): Promise<number> {
       versioned = false;
       break;
     }
-    for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) await remove({ Key: v.Key!, VersionId: v.VersionId });
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-  } while (keyMarker);
+    const entries = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
+    for (const v of entries) await remove({ Key: v.Key!, VersionId: v.VersionId });
+    more = entries.length > 0;
+  }
   if (!versioned) for await (const key of listKeys(b, prefix)) await remove({ Key: b.prefix + key });
   return deleted;
 }
