@@ -2,7 +2,7 @@
 // client for baselines, the database's owner connection, the event gate and the run's options.
 import type { S3Client } from "@aws-sdk/client-s3";
 import postgres from "postgres";
-import { makeS3Client } from "../../scripts/stack/bucket";
+import { makeS3Client } from "../../lib/storage/s3-client";
 import { fakeJpeg, sha256 } from "../../scripts/testing/fixtures";
 import type { EventGate } from "./app";
 import { expectStatus, runLoad } from "./load";
@@ -40,7 +40,7 @@ export { sha256 };
 
 /** A raw S3 client with enough sockets for any scenario's concurrency (the SDK's default is 50). */
 export function rawS3(env: Record<string, string>): S3Client {
-  return makeS3Client({ endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }, 1100);
+  return makeS3Client({ endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }, { maxSockets: 1100 });
 }
 
 export function apiHeaders(ctx: BenchContext, extra: Record<string, string> = {}): Record<string, string> {

@@ -2,11 +2,12 @@ import "server-only";
 import type { Readable } from "node:stream";
 import {
   DeleteObjectCommand, GetObjectCommand, GetObjectLockConfigurationCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectsV2Command,
-  ListObjectVersionsCommand, PutObjectRetentionCommand, S3Client,
+  ListObjectVersionsCommand, PutObjectRetentionCommand, type S3Client,
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { env } from "@/lib/env";
+import { makeS3Client, type S3Connection } from "@/lib/storage/s3-client";
 import { setLifetimeDays } from "./lifetime";
 
 /**
@@ -24,24 +25,9 @@ export interface BackupStore {
 
 const globalForBackup = globalThis as unknown as { framevaultBackupStores?: BackupStore[] };
 
-function makeClient(o: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string }): S3Client {
-  return new S3Client({
-    endpoint: o.endpoint,
-    region: o.region,
-    credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
-    // As lib/storage/s3.ts: path style works on every S3, and no checksums over bodies the SDK streams.
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: {
-      httpAgent: { keepAlive: true, maxSockets: 64 },
-      httpsAgent: { keepAlive: true, maxSockets: 64 },
-      connectionTimeout: 5_000,
-      requestTimeout: 120_000,
-      throwOnRequestTimeout: true,
-      socketTimeout: 300_000,
-    },
-  });
+/** Copies of large dumps and objects: longer waits than the media client's. */
+function makeClient(o: S3Connection): S3Client {
+  return makeS3Client(o, { maxSockets: 64, requestTimeoutMs: 120_000, socketTimeoutMs: 300_000 });
 }
 
 /** The primary store first, then the secondary when configured. */

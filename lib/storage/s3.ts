@@ -1,33 +1,17 @@
 import "server-only";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { env } from "@/lib/env";
 import { encryptionHeaders, requestEncryptionOnWrites } from "./encryption";
+import { makeS3Client } from "./s3-client";
 
 const globalForS3 = globalThis as unknown as { framevaultS3?: { internal: S3Client; presign: S3Client } };
 
 function makeClient(endpoint: string): S3Client {
   const e = env();
-  const client = new S3Client({
-    endpoint,
-    region: e.S3_REGION,
-    credentials: { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY },
-    // Path style works on every S3; the checksum settings keep streamed uploads and presigned URLs
-    // free of checksums the SDK would otherwise compute over a body it does not have.
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    // The SDK's default agent allows 50 sockets: a burst of uploads' parts and downloads queued behind them.
-    // Kept-alive sockets skip a TCP handshake per request. requestTimeout bounds the wait for response headers
-    // (a stuck S3), socketTimeout an idle socket mid-body; neither limits how long a large transfer runs.
-    requestHandler: {
-      httpAgent: { keepAlive: true, maxSockets: e.S3_MAX_SOCKETS },
-      httpsAgent: { keepAlive: true, maxSockets: e.S3_MAX_SOCKETS },
-      connectionTimeout: 5_000,
-      requestTimeout: 60_000,
-      throwOnRequestTimeout: true,
-      socketTimeout: 120_000,
-    },
-  });
+  const client = makeS3Client(
+    { endpoint, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY },
+    { maxSockets: e.S3_MAX_SOCKETS },
+  );
   requestEncryptionOnWrites(client, e.S3_SSE, e.S3_SSE_KMS_KEY_ID);
   return client;
 }

@@ -1,19 +1,6 @@
 import {
-  CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketLifecycleConfigurationCommand, PutObjectLockConfigurationCommand, S3Client,
+  CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketLifecycleConfigurationCommand, PutObjectLockConfigurationCommand, type S3Client,
 } from "@aws-sdk/client-s3";
-
-/** An S3 client with the settings every S3 here needs; `maxSockets` widens the SDK's pool of 50 connections. */
-export function makeS3Client(s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string }, maxSockets?: number): S3Client {
-  return new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    ...(maxSockets ? { requestHandler: { httpAgent: { maxSockets, keepAlive: true }, httpsAgent: { maxSockets, keepAlive: true } } } : {}),
-  });
-}
 
 /**
  * Creates the private media bucket if needed and lets the app's origin talk to it from the browser

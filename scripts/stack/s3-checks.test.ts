@@ -13,7 +13,7 @@ import {
   ListPartsCommand,
   PutBucketCorsCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -24,6 +24,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeS3Client } from "../../lib/storage/s3-client";
 import { ensureBackupBucket } from "./bucket";
 import { BACKUP_DATA_POOL, BACKUP_PLACEMENT_CONSTRAINT, cephAvailable, startCephRgw, type LocalS3 } from "./ceph";
 import { run } from "./proc";
@@ -37,14 +38,7 @@ const tmpDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `s3-check
 const bytes = (n: number) => crypto.randomBytes(n);
 
 function client(s3: LocalS3, secretAccessKey = s3.secretAccessKey): S3Client {
-  return new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey },
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  return makeS3Client({ endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey });
 }
 
 async function getBytes(c: S3Client, Key: string): Promise<Buffer> {

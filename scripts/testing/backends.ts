@@ -1,5 +1,6 @@
 // Direct access to the test stack's Postgres and S3, to check what the API left behind.
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { makeS3Client } from "../../lib/storage/s3-client";
 import postgres from "postgres";
 
 let sql: postgres.Sql | undefined;
@@ -17,13 +18,11 @@ export function ownerSql(): postgres.Sql {
 }
 
 export function testS3(): S3Client {
-  return new S3Client({
+  return makeS3Client({
     endpoint: process.env.S3_ENDPOINT,
-    region: process.env.S3_REGION,
-    credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
+    region: process.env.S3_REGION!,
+    accessKeyId: process.env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: process.env.S3_SECRET_ACCESS_KEY!,
   });
 }
 

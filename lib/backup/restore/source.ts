@@ -5,8 +5,9 @@
  */
 import type { Readable } from "node:stream";
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, S3Client,
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, type S3Client,
 } from "@aws-sdk/client-s3";
+import { makeS3Client } from "../../storage/s3-client";
 
 export interface S3Location {
   endpoint?: string;
@@ -26,14 +27,7 @@ export interface Bucket {
 }
 
 export function s3Client(loc: Pick<S3Location, "endpoint" | "region" | "accessKeyId" | "secretAccessKey">): S3Client {
-  return new S3Client({
-    ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
-    region: loc.region,
-    credentials: { accessKeyId: loc.accessKeyId, secretAccessKey: loc.secretAccessKey },
-    forcePathStyle: Boolean(loc.endpoint),
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  return makeS3Client(loc, { requestTimeoutMs: 120_000, socketTimeoutMs: 300_000 });
 }
 
 export function bucketAt(loc: S3Location): Bucket {
