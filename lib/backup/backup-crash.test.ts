@@ -5,7 +5,7 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
 import { manifestKey, setPrefix } from "@/lib/backup/format";
-import { BACKUP_BUCKET, backupS3, readBackupObject, startBackup, waitForBackup } from "@/lib/backup/testing";
+import { BACKUP_BUCKET, backupS3, readBackupObject, startBackup, waitForBackup } from "@/scripts/testing/backup-runs";
 import { startLocalInngestRunner, type LocalInngestRunner } from "@/scripts/inngest-runner";
 import { testSql, waitUntilProcessed } from "@/scripts/testing/backends";
 import { adminSignIn, apiUpload, newUser, sessionFromCookie } from "@/scripts/testing/client";

@@ -2,7 +2,7 @@
 // a full, then an incremental that copies only the content uploaded since.
 import { beforeAll, describe, expect, it } from "vitest";
 import { contentKey, tableDumpKey } from "@/lib/backup/format";
-import { readBackupObject, readManifestFromStore, startBackup, waitForBackup } from "@/lib/backup/testing";
+import { readBackupObject, readManifestFromStore, startBackup, waitForBackup } from "@/scripts/testing/backup-runs";
 import { testSql, waitUntilProcessed } from "@/scripts/testing/backends";
 import { adminSignIn, apiUpload, newUser, type Session } from "@/scripts/testing/client";
 import { makeJpeg, sha256 } from "@/scripts/testing/fixtures";

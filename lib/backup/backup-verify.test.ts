@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentKey } from "@/lib/backup/format";
-import { BACKUP_BUCKET, backupS3, readBackupObject, readManifestFromStore, startBackup, waitForBackup } from "@/lib/backup/testing";
+import { BACKUP_BUCKET, backupS3, readBackupObject, readManifestFromStore, startBackup, waitForBackup } from "@/scripts/testing/backup-runs";
 import { waitUntilProcessed } from "@/scripts/testing/backends";
 import { adminSignIn, apiUpload, BASE_URL, newUser, type Session } from "@/scripts/testing/client";
 import { makeJpeg } from "@/scripts/testing/fixtures";

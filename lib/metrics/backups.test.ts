@@ -1,72 +1,50 @@
 // The backup gauges of GET /api/metrics against the running app: a full backup run through the API shows up in
 // them exactly (time, duration, sizes, counts by status), and they always agree with backup_sets.
-import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testSql } from "@/scripts/testing/backends";
-import { startBackup, waitForBackup } from "@/lib/backup/testing";
+import { startBackup, waitForBackup } from "@/scripts/testing/backup-runs";
 import type { BackupSetView } from "@/lib/backup/serialize";
-import { adminSignIn, BASE_URL, type Session } from "@/scripts/testing/client";
-
-const TOKEN = process.env.METRICS_TOKEN ?? "";
-
-async function scrape(): Promise<string> {
-  const res = await fetch(`${BASE_URL}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  expect(res.status).toBe(200);
-  return res.text();
-}
-
-/** The value of one sample: `name` with exactly these labels (NaN when the series is missing). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort().join(",");
-  for (const line of text.split("\n")) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    if ((m[2] ?? "").split(/,(?=[a-zA-Z_]+=")/).filter(Boolean).sort().join(",") === want) return Number(m[3]);
-  }
-  return Number.NaN;
-}
+import { adminSignIn, type Session } from "@/scripts/testing/client";
+import { expectPromtoolClean, METRICS_TOKEN, metricSample, scrapeMetrics } from "@/scripts/testing/metrics";
 
 describe("backup metrics", () => {
   let admin: Session;
   beforeAll(async () => {
-    expect(TOKEN, "npm test sets METRICS_TOKEN for the app and the tests").not.toBe("");
+    expect(METRICS_TOKEN, "npm test sets METRICS_TOKEN for the app and the tests").not.toBe("");
     admin = await adminSignIn();
   });
 
   it("show a full backup run through the API: when it finished, how long it took, what it holds", async () => {
     const set = (await waitForBackup(admin, await startBackup(admin, "full"))) as BackupSetView;
     expect(set.status).toBe("completed");
-    const text = await scrape();
-    expect(sample(text, "framevault_backup_last_success_timestamp_seconds")).toBeCloseTo(new Date(set.finishedAt!).getTime() / 1000, 2);
-    expect(sample(text, "framevault_backup_last_success_duration_seconds")).toBeCloseTo(set.durationMs! / 1000, 2);
-    expect(sample(text, "framevault_backup_last_success_objects")).toBe(set.objects);
-    expect(sample(text, "framevault_backup_last_success_bytes", { kind: "total" })).toBe(set.bytesTotal);
-    expect(sample(text, "framevault_backup_last_success_bytes", { kind: "copied" })).toBe(set.bytesCopied);
-    expect(sample(text, "framevault_backup_last_success_bytes", { kind: "database" })).toBe(set.databaseBytes);
-    expect(sample(text, "framevault_backup_last_verified_epoch_timestamp_seconds")).toBeCloseTo(new Date(set.epochAt!).getTime() / 1000, 2);
-    expect(sample(text, "framevault_backup_running")).toBe(0);
+    const text = await scrapeMetrics();
+    expect(metricSample(text, "framevault_backup_last_success_timestamp_seconds")).toBeCloseTo(new Date(set.finishedAt!).getTime() / 1000, 2);
+    expect(metricSample(text, "framevault_backup_last_success_duration_seconds")).toBeCloseTo(set.durationMs! / 1000, 2);
+    expect(metricSample(text, "framevault_backup_last_success_objects")).toBe(set.objects);
+    expect(metricSample(text, "framevault_backup_last_success_bytes", { kind: "total" })).toBe(set.bytesTotal);
+    expect(metricSample(text, "framevault_backup_last_success_bytes", { kind: "copied" })).toBe(set.bytesCopied);
+    expect(metricSample(text, "framevault_backup_last_success_bytes", { kind: "database" })).toBe(set.databaseBytes);
+    expect(metricSample(text, "framevault_backup_last_verified_epoch_timestamp_seconds")).toBeCloseTo(new Date(set.epochAt!).getTime() / 1000, 2);
+    expect(metricSample(text, "framevault_backup_running")).toBe(0);
   });
 
   it("count sets by type and status as backup_sets holds them, for every pair (zeros included)", async () => {
     const sql = testSql();
     const rows = await sql<{ type: string; status: string; n: number }[]>`select type::text, status::text, count(*)::int as n from backup_sets group by 1, 2`;
-    const text = await scrape();
+    const text = await scrapeMetrics();
     const after = await sql<{ type: string; status: string; n: number }[]>`select type::text, status::text, count(*)::int as n from backup_sets group by 1, 2`;
     expect(after, "no set started or ended during the scrape").toEqual(rows);
     expect(rows.find((r) => r.type === "full" && r.status === "completed")?.n ?? 0).toBeGreaterThan(0);
     for (const type of ["full", "incremental"]) {
       for (const status of ["running", "verifying", "completed", "failed", "expired"]) {
-        expect(sample(text, "framevault_backup_sets", { type, status }), `${type}/${status}`).toBe(rows.find((r) => r.type === type && r.status === status)?.n ?? 0);
+        expect(metricSample(text, "framevault_backup_sets", { type, status }), `${type}/${status}`).toBe(rows.find((r) => r.type === type && r.status === status)?.n ?? 0);
       }
     }
   });
 
   it("pass promtool check metrics", async () => {
-    const text = await scrape();
-    const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
-    expect(check.error, "promtool must be installed (npm test installs Debian's prometheus package)").toBeUndefined();
-    expect(`${check.stdout}${check.stderr}`.trim()).toBe("");
-    expect(check.status).toBe(0);
+    const text = await scrapeMetrics();
+    expectPromtoolClean(text);
     for (const name of [
       "framevault_backup_last_success_timestamp_seconds", "framevault_backup_last_success_duration_seconds", "framevault_backup_last_success_bytes",
       "framevault_backup_last_drill_duration_seconds", "framevault_backup_last_verified_epoch_timestamp_seconds", "framevault_backup_sets", "framevault_backup_running",

@@ -1,42 +1,24 @@
 // GET /api/metrics against the running app: refused without the token, valid Prometheus text with it (checked
 // by promtool, which `npm test` installs from Debian), and the transfer counters move by exactly what was sent.
-import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { waitUntilProcessed } from "@/scripts/testing/backends";
 import { adminSignIn, anonymous, apiUpload, BASE_URL, newUser } from "@/scripts/testing/client";
 import { fakeJpeg, sha256 } from "@/scripts/testing/fixtures";
+import { expectPromtoolClean, METRICS_TOKEN, metricSample, scrapeMetrics } from "@/scripts/testing/metrics";
 
-const TOKEN = process.env.METRICS_TOKEN ?? "";
-
-async function scrape(): Promise<string> {
-  const res = await fetch(`${BASE_URL}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  expect(res.status).toBe(200);
-  expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-  return res.text();
-}
-
-/** The value of one sample: `name` with exactly these labels (0 when the series does not exist yet). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort().join(",");
-  for (const line of text.split("\n")) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = (m[2] ?? "").split(/,(?=[a-zA-Z_]+=")/).filter(Boolean).sort().join(",");
-    if (got === want) return Number(m[3]);
-  }
-  return 0;
-}
+/** A counter not moved yet reads 0. */
+const sample = (text: string, name: string, labels: Record<string, string> = {}) => metricSample(text, name, labels, 0);
 
 describe("GET /api/metrics", () => {
   beforeAll(() => {
-    expect(TOKEN, "npm test sets METRICS_TOKEN for the app and the tests").not.toBe("");
+    expect(METRICS_TOKEN, "npm test sets METRICS_TOKEN for the app and the tests").not.toBe("");
   });
 
   it("is 401 in the error envelope without the token, with a wrong one, or for a signed-in non-admin", async () => {
     const none = await anonymous.json("/api/metrics");
     expect(none.status).toBe(401);
     expect(none.body).toEqual({ error: { code: "unauthorized", message: expect.any(String), requestId: none.headers.get("x-request-id") } });
-    const wrong = await fetch(`${BASE_URL}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN.slice(1)}x` } });
+    const wrong = await fetch(`${BASE_URL}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN.slice(1)}x` } });
     expect(wrong.status).toBe(401);
     const { session } = await newUser();
     expect((await session.fetch("/api/metrics")).status).toBe(401);
@@ -52,14 +34,14 @@ describe("GET /api/metrics", () => {
   it("counts one upload and one download by exactly their count and bytes", async () => {
     const { session } = await newUser();
     const bytes = fakeJpeg(200_000 + Math.floor(Math.random() * 1000));
-    const before = await scrape();
+    const before = await scrapeMetrics();
     const up = await apiUpload(session, { name: "metered.jpg", type: "image/jpeg", bytes });
     expect(up.status).toBe(201);
     expect(await waitUntilProcessed(up.body.fileId)).toBe("ready");
     const down = await session.fetch(`/api/v1/files/${up.body.fileId}/download`);
     expect(down.status).toBe(200);
     expect(sha256(Buffer.from(await down.arrayBuffer()))).toBe(sha256(bytes));
-    const after = await scrape();
+    const after = await scrapeMetrics();
 
     const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
     expect(delta("framevault_uploads_total", { path: "api" })).toBe(1);
@@ -77,12 +59,8 @@ describe("GET /api/metrics", () => {
   });
 
   it("passes promtool check metrics, with route templates (no ids) as labels", async () => {
-    const text = await scrape();
-    const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
-    expect(check.error, "promtool must be installed (npm test installs Debian's prometheus package)").toBeUndefined();
-    // promtool prints lint problems and exits non-zero on any.
-    expect(`${check.stdout}${check.stderr}`.trim()).toBe("");
-    expect(check.status).toBe(0);
+    const text = await scrapeMetrics();
+    expectPromtoolClean(text);
     for (const name of [
       "framevault_http_requests_total", "framevault_http_request_duration_seconds", "framevault_uploads_total", "framevault_downloads_total",
       "framevault_processing_step_runs_total", "framevault_files", "framevault_file_bytes", "framevault_camera_files", "framevault_queue_depth",

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { testSql } from "@/scripts/testing/backends";
 import type { BackupSetView } from "@/lib/backup/serialize";
-import { startBackup, waitForBackup } from "@/lib/backup/testing";
+import { startBackup, waitForBackup } from "@/scripts/testing/backup-runs";
 import { adminSignIn, type Session } from "@/scripts/testing/client";
 
 describe("GET /api/v1/admin/overview lastBackup", () => {

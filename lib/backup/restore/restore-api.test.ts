@@ -10,7 +10,7 @@ import { BUCKET, ownerSql, testS3, testSql, waitUntilProcessed } from "@/scripts
 import { adminSignIn, apiUpload, newUser, type Session } from "@/scripts/testing/client";
 import { makeJpeg, sha256 } from "@/scripts/testing/fixtures";
 import { downloadSha } from "@/scripts/testing/restore";
-import { backupBucket, takeBackup, type TakenSet } from "@/scripts/testing/backup-runs";
+import { BACKUP_BUCKET, takeBackup, type TakenSet } from "@/scripts/testing/backup-runs";
 
 let admin: Session;
 let alice: Awaited<ReturnType<typeof newUser>>;
@@ -168,24 +168,24 @@ describe("the restore drill", () => {
   it("fails, with the backup-drill alert, on a set whose object was corrupted, and passes on the good set", async () => {
     const sha = files.kept.sha;
     const location = contentKey(sha);
-    const original = Buffer.from(await (await testS3().send(new GetObjectCommand({ Bucket: backupBucket(), Key: location }))).Body!.transformToByteArray());
+    const original = Buffer.from(await (await testS3().send(new GetObjectCommand({ Bucket: BACKUP_BUCKET, Key: location }))).Body!.transformToByteArray());
     expect(sha256(original)).toBe(sha);
     const corrupted = Buffer.from(original);
     corrupted[corrupted.length >> 1] ^= 0xff;
-    await testS3().send(new PutObjectCommand({ Bucket: backupBucket(), Key: location, Body: corrupted }));
+    await testS3().send(new PutObjectCommand({ Bucket: BACKUP_BUCKET, Key: location, Body: corrupted }));
     try {
       const failed = await drill(set.id);
       expect(failed.drill).toBe("failed");
       expect(failed.drill_error).toMatch(new RegExp(sha));
       expect(await drillAlert(set.id, "open")).toMatchObject({ status: "open", details: { setId: set.id } });
     } finally {
-      await testS3().send(new PutObjectCommand({ Bucket: backupBucket(), Key: location, Body: original }));
+      await testS3().send(new PutObjectCommand({ Bucket: BACKUP_BUCKET, Key: location, Body: original }));
     }
     const passed = await drill(set.id);
     expect(passed).toMatchObject({ drill: "passed", drill_error: null });
     expect(passed.drill_duration_ms).toBeGreaterThan(0);
     // Nothing of the drill is left behind in the backup store.
-    const left = await testS3().send(new ListObjectsV2Command({ Bucket: backupBucket(), Prefix: "drill/" }));
+    const left = await testS3().send(new ListObjectsV2Command({ Bucket: BACKUP_BUCKET, Prefix: "drill/" }));
     expect(left.KeyCount ?? 0).toBe(0);
     expect((await drillAlert(set.id, "resolved"))?.status).toBe("resolved");
   }, 600_000);

@@ -13,7 +13,7 @@ import { ADMIN, apiUpload, newUser, signIn } from "@/scripts/testing/client";
 import { makeJpeg, sha256 } from "@/scripts/testing/fixtures";
 import { freshBucket, freshDatabase, keysOf, runRestoreCommand, storeUrl, downloadSha } from "@/scripts/testing/restore";
 import { startSecondApp, type SecondApp } from "@/scripts/testing/second-app";
-import { backupBucket, backupKeyText, takeBackup } from "@/scripts/testing/backup-runs";
+import { BACKUP_BUCKET, backupKeyText, takeBackup } from "@/scripts/testing/backup-runs";
 
 let user: Awaited<ReturnType<typeof newUser>>;
 /** fileId → SHA-256 of each version's upload, in version order. */
@@ -116,7 +116,7 @@ describe("the wipe drill", () => {
       S3_SSE: process.env.S3_SSE ?? "AES256",
     };
     // `--set latest`: the newest set with a manifest, the incremental just taken.
-    const args = ["--from", storeUrl(backupBucket()), "--set", "latest", "--target-database", db.ownerUrl, "--target-bucket", bucket];
+    const args = ["--from", storeUrl(BACKUP_BUCKET), "--set", "latest", "--target-database", db.ownerUrl, "--target-bucket", bucket];
     // The wrong key, a bad store URL and missing arguments are refused before anything is written.
     stage("npm run restore (refusals)");
     const wrongKey = await runRestoreCommand(args, { ...common, BACKUP_ENCRYPTION_KEY: "ab".repeat(32) });
