@@ -32,8 +32,10 @@ acceptNodeBodies();
 let inFlight = 0;
 const server = createServer((req, res) => {
   inFlight += 1;
-  // Next.js adds its own close listeners (up to the default limit of 10); this one is ours on top.
-  res.setMaxListeners(res.getMaxListeners() + 1);
+  // Next.js adds its own close listeners (up to the default limit of 10); ours go on top: this one, and the
+  // end-of-stream listeners of the pipeline that pipes a parked download body (below). Each response is its
+  // own emitter, so nothing accumulates across requests.
+  res.setMaxListeners(res.getMaxListeners() + 4);
   res.once("close", () => {
     inFlight -= 1;
     if (isDraining()) exitWhenIdle();

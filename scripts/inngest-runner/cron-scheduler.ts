@@ -24,10 +24,12 @@ export class CronScheduler {
   schedule(functions: RegisteredFunction[]): void {
     this.generation.abort();
     this.generation = new AbortController();
-    const signal = AbortSignal.any([this.opts.signal, this.generation.signal]);
+    const sources = [this.opts.signal, this.generation.signal];
     for (const fn of functions) {
       for (const { cron } of fn.triggers) {
-        if (cron) void this.loop(fn, cron, signal);
+        // A signal per schedule: each loop's sleep listens on its own, so a dozen schedules do not pile a dozen
+        // listeners onto one signal (Node warns of a leak past 10); AbortSignal.any adds none to its sources.
+        if (cron) void this.loop(fn, cron, AbortSignal.any(sources));
       }
     }
   }

@@ -132,7 +132,9 @@ export async function startCephRgw(opts: CephOptions): Promise<LocalS3> {
 
   // Kills the steps still running in parallel when one of them fails.
   const abort = new AbortController();
-  const cmd = (bin: string, args: string[]) => run(bin, args, { timeoutMs: 60_000, signal: abort.signal });
+  // Each command follows the shared signal through its own (AbortSignal.any adds no listener to its source), so
+  // a dozen commands in parallel do not pile a dozen listeners onto one signal (Node warns of a leak past 10).
+  const cmd = (bin: string, args: string[]) => run(bin, args, { timeoutMs: 60_000, signal: AbortSignal.any([abort.signal]) });
   const ceph = (...args: string[]) => cmd("ceph", [...C, "--connect-timeout", "30", ...args]);
   const rados = (...args: string[]) => cmd("rados", [...C, ...args]);
   const rgwAdmin = (...args: string[]) => cmd("radosgw-admin", [...C, ...args]);
