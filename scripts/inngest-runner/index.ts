@@ -10,6 +10,9 @@ import { createAppSyncer } from "./sync";
 import { PendingWaits } from "./waits";
 import { logger } from "../../lib/log";
 
+/** How long an event name that matched no function after a sync goes without causing another sync. */
+export const UNMATCHED_RESYNC_MS = 60_000;
+
 export interface LocalInngestRunnerOptions {
   /** Origin of the app serving Inngest functions, e.g. http://127.0.0.1:3000. */
   appUrl: string;
@@ -46,16 +49,23 @@ export async function startLocalInngestRunner(opts: LocalInngestRunnerOptions): 
   const serveUrl = new URL(opts.servePath ?? "/api/inngest", opts.appUrl).href;
   const syncer = createAppSyncer({ serveUrl, log, signal: stopping.signal });
 
+  // Event names a sync just found no function for, until when: events nothing listens to (an app's
+  // announcements, `file/processed`) arrive all the time, and a sync for each would ask the app for its whole
+  // configuration every time. Inngest itself stores such events and runs nothing.
+  const unmatchedUntil = new Map<string, number>();
   const dispatch = async (event: RunnerEvent) => {
     // No run waits for its kind and no function knows its name: the app may have started (or gained
     // functions) since the last sync. System events are exempt: most go unhandled, and every run sends one.
     const unknown = !waits.awaits(event.name) && !event.name.startsWith("inngest/") && !registry.knows(event.name);
     waits.offer(event);
-    if (unknown) {
+    if (unknown && (unmatchedUntil.get(event.name) ?? 0) <= now()) {
       await syncer.sync().catch((err: Error) => {
         if (!stopping.signal.aborted) log(err.message);
       });
-      if (!stopping.signal.aborted && !registry.knows(event.name)) log(`event ${event.name} (${event.id}) matched no function`);
+      if (!stopping.signal.aborted && !registry.knows(event.name)) {
+        unmatchedUntil.set(event.name, now() + UNMATCHED_RESYNC_MS);
+        log(`event ${event.name} (${event.id}) matched no function (events of this name sync again after ${UNMATCHED_RESYNC_MS / 1000} s)`);
+      }
     }
     if (stopping.signal.aborted) return;
     for (const fn of registry.match(event)) executor.start(fn, event);

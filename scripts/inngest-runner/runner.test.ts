@@ -89,6 +89,23 @@ describe("local Inngest runner", () => {
     expect(health).toEqual({ ok: true, functions: 9, appUrl: h.appUrl });
   });
 
+  it("asks the app to sync for an event nothing listens to once, not once per such event", async () => {
+    const syncs = () => h.logs.filter((l) => l.startsWith("synced ")).length;
+    const unmatched = () => h.logs.filter((l) => l.includes("test/nobody-listens") && l.includes("matched no function")).length;
+    const before = syncs();
+    for (let i = 0; i < 5; i++) await h.client.send({ name: "test/nobody-listens", data: { i } });
+    await eventually(() => unmatched() > 0, "the runner to find no function for the event");
+    const after = syncs();
+    expect(after - before).toBe(1);
+    // Later events of the name cause no further sync (for UNMATCHED_RESYNC_MS), and are still accepted.
+    const { ids } = await h.client.send({ name: "test/nobody-listens", data: { i: 5 } });
+    expect(ids).toHaveLength(1);
+    // A sync would start as the event is dispatched, right after it is accepted; give it ample time to show.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(syncs()).toBe(after);
+    expect(unmatched()).toBeLessThanOrEqual(5);
+  });
+
   it("answers inngest.send with event ids and runs a 2-step function, passing results between steps", async () => {
     const { ids } = await h.client.send({ name: "test/two-step", data: { n: 20 } });
     expect(ids).toHaveLength(1);
