@@ -130,6 +130,12 @@ const schema = z.object({
    * instance that made it, at once). 0 reads the key on every request.
    */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  /**
+   * The same for a session's account (its role, whether it is disabled, whether the session was ended): sign-out,
+   * disabling or a role change made on another instance applies here within this many seconds (at once on the
+   * instance that made it). 0 reads the account on every request.
+   */
+  SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   RATE_LIMIT_UPLOAD_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_SIGNIN_PER_15_MINUTES: z.coerce.number().int().positive().default(10),

@@ -68,6 +68,8 @@ const appEnv: Record<string, string> = {
   RATE_LIMIT_API_PER_MINUTE: "100000",
   // Short, so the revocation test (app/api/v1/api-keys/revocation.test.ts) waits little for a change to spread.
   API_KEY_CACHE_SECONDS: "2",
+  // The same for sessions' accounts (sign-out, disabling, role changes made on another instance).
+  SESSION_CACHE_SECONDS: "2",
   NODE_ENV: "production",
   // Lets lib/metrics/metrics.test.ts scrape /api/metrics as Prometheus would.
   METRICS_TOKEN: randomBytes(24).toString("hex"),

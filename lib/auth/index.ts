@@ -8,7 +8,7 @@ import { requestInfo } from "@/lib/api/request-info";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { env } from "@/lib/env";
 import { oidcProvider, oidcSettings } from "./oidc";
-import { revokeSessions } from "./session-user";
+import { forgetSessionAccounts, revokeSessions } from "./session-user";
 import { authenticateWithPassword } from "./sign-in";
 import { accountForExternalIdentity, accountForSsoSignIn } from "./sso";
 
@@ -98,6 +98,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         if (!(await revokeSessions(userId, tx, token.sv as number))) return;
         await recordAuditEvent({ tx, actor: { type: "user", userId, role: (token.role as Role) ?? "user", email: token.email ?? "" }, request: requestInfo(await headers()) }, { action: "auth.sign_out" });
       });
+      forgetSessionAccounts(userId);
     },
   },
   };

@@ -3,17 +3,66 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { headers as requestHeaders } from "next/headers";
 import { getDb, type Database, type Tx } from "@/db/client";
 import { users, type User } from "@/db/schema";
+import { env } from "@/lib/env";
+import { processMap } from "@/lib/process-map";
 import { sessionClaims } from "./session-token";
 
 /**
- * The enabled account behind the session cookie, re-read on every request so role changes apply at once;
- * null when the token's session version is no longer the account's (signed out, password changed,
- * disabled), which makes a captured cookie worthless from that moment.
+ * The enabled account behind the session cookie; null when the token's session version is no longer the
+ * account's (signed out, disabled), which makes a captured cookie worthless from that moment. Read once per
+ * `SESSION_CACHE_SECONDS` per app instance and session version: what this instance changes (sign-out,
+ * disabling, a role change) it forgets at once (`forgetSessionAccounts`); a change made on another instance
+ * applies here within that delay, as for API keys.
  */
 export async function sessionUser(headers?: Headers): Promise<User | null> {
   const claims = await sessionClaims(headers ?? (await requestHeaders()));
   if (!claims) return null;
-  const [user] = await currentAccount().execute({ id: claims.userId, version: claims.sessionVersion });
+  const ttlMs = env().SESSION_CACHE_SECONDS * 1000;
+  if (ttlMs === 0) return readAccount(claims.userId, claims.sessionVersion);
+  const key = `${claims.userId}:${claims.sessionVersion}`;
+  const hit = accounts().get(key);
+  if (hit && Date.now() - hit.loadedAt < ttlMs) return hit.user;
+  return loadAccount(key, claims.userId, claims.sessionVersion);
+}
+
+/** Forgets what this instance read about the account's sessions; call it once the change is committed. */
+export function forgetSessionAccounts(userId: string): void {
+  forgotten().set(userId, Date.now());
+  const prefix = `${userId}:`;
+  for (const key of accounts().keys()) if (key.startsWith(prefix)) accounts().delete(key);
+}
+
+// When each account was last forgotten: a read that started before that may have seen the old row, so it
+// answers its own request but is not remembered.
+function forgotten() {
+  return processMap<string, number>("sessionAccountsForgotten", 10_000);
+}
+
+// Shared by every route of the process (see processMap): a sign-out in one route must end the session in all.
+function accounts() {
+  return processMap<string, { user: User | null; loadedAt: number }>("sessionAccounts", 10_000);
+}
+
+// Concurrent first requests of one session share one read.
+const globalForLoads = globalThis as unknown as { framevaultSessionLoads?: Map<string, Promise<User | null>> };
+function loadAccount(key: string, id: string, version: number): Promise<User | null> {
+  const loads = (globalForLoads.framevaultSessionLoads ??= new Map());
+  let load = loads.get(key);
+  if (!load) {
+    const loadedAt = Date.now();
+    load = readAccount(id, version)
+      .then((user) => {
+        if ((forgotten().get(id) ?? 0) < loadedAt) accounts().set(key, { user, loadedAt });
+        return user;
+      })
+      .finally(() => loads.delete(key));
+    loads.set(key, load);
+  }
+  return load;
+}
+
+async function readAccount(id: string, version: number): Promise<User | null> {
+  const [user] = await currentAccount().execute({ id, version });
   return user ?? null;
 }
 

@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { ServiceContext } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
-import { revokeSessions } from "@/lib/auth/session-user";
+import { forgetSessionAccounts, revokeSessions } from "@/lib/auth/session-user";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 
 export function toPublicUser(u: User) {
@@ -69,7 +69,9 @@ export async function updateUser(ctx: ServiceContext, userId: string, input: Upd
     }
     return row;
   });
-  // The owner's keys are read again here at once, and on other instances within API_KEY_CACHE_SECONDS.
+  // The account and the owner's keys are read again here at once, and on other instances within
+  // SESSION_CACHE_SECONDS and API_KEY_CACHE_SECONDS.
+  forgetSessionAccounts(userId);
   forgetApiKeysOf(userId);
   return toPublicUser(user);
 }

@@ -1,12 +1,13 @@
-// Revocation reaches every app instance within API_KEY_CACHE_SECONDS. A second instance of the built app
-// (same database) caches the key; the key is revoked, or its owner disabled, through the first instance's
-// API; the second must refuse it once its cache delay has passed, and from then on. The instance that made
-// the change refuses at once.
+// Revocation reaches every app instance within API_KEY_CACHE_SECONDS (keys) and SESSION_CACHE_SECONDS (sessions).
+// A second instance of the built app (same database) caches the key or the session's account; the key is
+// revoked, its owner disabled, or the session signed out through the first instance; the second must refuse it
+// once its cache delay has passed, and from then on. The instance that made the change refuses at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminSignIn, newUser, sessionFromCookie } from "@/scripts/testing/client";
 import { startSecondApp, type SecondApp } from "@/scripts/testing/second-app";
 
 const TTL_SECONDS = Number(process.env.API_KEY_CACHE_SECONDS);
+const SESSION_TTL_SECONDS = Number(process.env.SESSION_CACHE_SECONDS);
 // Polls per cache delay while the change spreads: how many requests the delay may still admit is
 // bounded by the number of polls that fit in it.
 const POLLS_PER_TTL = 4;
@@ -34,8 +35,8 @@ function withKey(secret: string, base?: string) {
  * checks it stays refused. Never more polls than the delay allows plus a margin, so a key that is never
  * refused fails the test instead of looping.
  */
-async function acceptedUntilRefused(call: () => Promise<number>): Promise<{ accepted: number; statuses: number[] }> {
-  const interval = (TTL_SECONDS * 1000) / POLLS_PER_TTL;
+async function acceptedUntilRefused(call: () => Promise<number>, ttlSeconds = TTL_SECONDS): Promise<{ accepted: number; statuses: number[] }> {
+  const interval = (ttlSeconds * 1000) / POLLS_PER_TTL;
   const statuses: number[] = [];
   for (let i = 0; i < POLLS_PER_TTL + 3; i++) {
     const status = await call();
@@ -92,5 +93,60 @@ describe("API key revocation across app instances", () => {
     expect(spread.accepted).toBeLessThanOrEqual(POLLS_PER_TTL + 1);
     await sleep(TTL_SECONDS * 1000 + 500);
     for (let i = 0; i < 5; i++) expect(await onSecond()).toBe(401);
+  }, 60_000);
+});
+
+describe("the end of a session across app instances", () => {
+  const withCookie = (cookie: string, base?: string) => {
+    const session = sessionFromCookie(cookie, base);
+    return () => session.fetch("/api/v1/files?limit=1").then(async (r) => (await r.arrayBuffer(), r.status));
+  };
+
+  it("is configured with a short delay for the test run", () => {
+    expect(SESSION_TTL_SECONDS).toBeGreaterThan(0);
+    expect(SESSION_TTL_SECONDS).toBeLessThanOrEqual(5);
+  });
+
+  it("refuses a signed-out session at once on the instance that ended it, and within the delay on another", async () => {
+    const user = await newUser();
+    const onFirst = withCookie(user.session.cookie);
+    const onSecond = withCookie(user.session.cookie, secondBase);
+    // Both instances have read (and cached) the session's account.
+    expect(await onFirst()).toBe(200);
+    expect(await onSecond()).toBe(200);
+
+    // Sign-out through Auth.js's own endpoint on the first instance, as the app's button does.
+    const { csrfToken } = await (await user.session.fetch("/api/auth/csrf")).json();
+    const out = await user.session.fetch("/api/auth/signout", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken }),
+    });
+    expect(out.status).toBe(302);
+    expect(await onFirst()).toBe(401);
+
+    const spread = await acceptedUntilRefused(onSecond, SESSION_TTL_SECONDS);
+    expect(spread.statuses.at(-1), JSON.stringify(spread.statuses)).toBe(401);
+    expect(spread.accepted).toBeLessThanOrEqual(POLLS_PER_TTL + 1);
+    await sleep(SESSION_TTL_SECONDS * 1000 + 500);
+    for (let i = 0; i < 5; i++) {
+      expect(await onSecond()).toBe(401);
+      expect(await onFirst()).toBe(401);
+    }
+  }, 60_000);
+
+  it("applies a role change made on one instance to the session's requests on the other within the delay", async () => {
+    const admin = await adminSignIn();
+    const user = await newUser();
+    const usersList = (base?: string) => {
+      const session = sessionFromCookie(user.session.cookie, base);
+      return () => session.fetch("/api/v1/users").then(async (r) => (await r.arrayBuffer(), r.status));
+    };
+    expect(await usersList()()).toBe(403);
+    expect(await usersList(secondBase)()).toBe(403);
+    expect((await admin.json(`/api/v1/users/${user.id}`, { method: "PATCH", body: { role: "admin" } })).status).toBe(200);
+    await sleep(SESSION_TTL_SECONDS * 1000 + 500);
+    expect(await usersList(secondBase)()).toBe(200);
+    expect(await usersList()()).toBe(200);
   }, 60_000);
 });
