@@ -35,7 +35,7 @@ function withKey(secret: string, base?: string) {
  * checks it stays refused. Never more polls than the delay allows plus a margin, so a key that is never
  * refused fails the test instead of looping.
  */
-async function acceptedUntilRefused(call: () => Promise<number>, ttlSeconds = TTL_SECONDS): Promise<{ accepted: number; statuses: number[] }> {
+async function acceptedUntilRefused(call: () => Promise<number>, ttlSeconds: number): Promise<{ accepted: number; statuses: number[] }> {
   const interval = (ttlSeconds * 1000) / POLLS_PER_TTL;
   const statuses: number[] = [];
   for (let i = 0; i < POLLS_PER_TTL + 3; i++) {
@@ -45,6 +45,22 @@ async function acceptedUntilRefused(call: () => Promise<number>, ttlSeconds = TT
     await sleep(interval);
   }
   return { accepted: statuses.filter((s) => s === 200).length, statuses };
+}
+
+/**
+ * After a change made through the first instance: refused there at once, on the second within the delay (no
+ * more admitted than the polls that fit in it), and from then on on both.
+ */
+async function expectRefusedEverywhere(onFirst: () => Promise<number>, onSecond: () => Promise<number>, ttlSeconds: number): Promise<void> {
+  expect(await onFirst()).toBe(401);
+  const spread = await acceptedUntilRefused(onSecond, ttlSeconds);
+  expect(spread.statuses.at(-1), JSON.stringify(spread.statuses)).toBe(401);
+  expect(spread.accepted).toBeLessThanOrEqual(POLLS_PER_TTL + 1);
+  await sleep(ttlSeconds * 1000 + 500);
+  for (let i = 0; i < 5; i++) {
+    expect(await onSecond()).toBe(401);
+    expect(await onFirst()).toBe(401);
+  }
 }
 
 describe("API key revocation across app instances", () => {
@@ -64,17 +80,7 @@ describe("API key revocation across app instances", () => {
     expect(await onSecond()).toBe(200);
 
     expect((await owner.session.json(`/api/v1/api-keys/${created.body.id}`, { method: "DELETE" })).status).toBe(200);
-    expect(await onFirst()).toBe(401);
-
-    const spread = await acceptedUntilRefused(onSecond);
-    expect(spread.statuses.at(-1), JSON.stringify(spread.statuses)).toBe(401);
-    expect(spread.accepted).toBeLessThanOrEqual(POLLS_PER_TTL + 1);
-    // Once the delay has certainly passed, it stays refused everywhere.
-    await sleep(TTL_SECONDS * 1000 + 500);
-    for (let i = 0; i < 5; i++) {
-      expect(await onSecond()).toBe(401);
-      expect(await onFirst()).toBe(401);
-    }
+    await expectRefusedEverywhere(onFirst, onSecond, TTL_SECONDS);
   }, 60_000);
 
   it("refuses the keys of a disabled owner within the delay on another instance", async () => {
@@ -87,12 +93,7 @@ describe("API key revocation across app instances", () => {
     expect(await onSecond()).toBe(200);
 
     expect((await admin.json(`/api/v1/users/${owner.id}`, { method: "PATCH", body: { disabled: true } })).status).toBe(200);
-    expect(await onFirst()).toBe(401);
-    const spread = await acceptedUntilRefused(onSecond);
-    expect(spread.statuses.at(-1), JSON.stringify(spread.statuses)).toBe(401);
-    expect(spread.accepted).toBeLessThanOrEqual(POLLS_PER_TTL + 1);
-    await sleep(TTL_SECONDS * 1000 + 500);
-    for (let i = 0; i < 5; i++) expect(await onSecond()).toBe(401);
+    await expectRefusedEverywhere(onFirst, onSecond, TTL_SECONDS);
   }, 60_000);
 });
 
@@ -123,16 +124,7 @@ describe("the end of a session across app instances", () => {
       body: new URLSearchParams({ csrfToken }),
     });
     expect(out.status).toBe(302);
-    expect(await onFirst()).toBe(401);
-
-    const spread = await acceptedUntilRefused(onSecond, SESSION_TTL_SECONDS);
-    expect(spread.statuses.at(-1), JSON.stringify(spread.statuses)).toBe(401);
-    expect(spread.accepted).toBeLessThanOrEqual(POLLS_PER_TTL + 1);
-    await sleep(SESSION_TTL_SECONDS * 1000 + 500);
-    for (let i = 0; i < 5; i++) {
-      expect(await onSecond()).toBe(401);
-      expect(await onFirst()).toBe(401);
-    }
+    await expectRefusedEverywhere(onFirst, onSecond, SESSION_TTL_SECONDS);
   }, 60_000);
 
   it("applies a role change made on one instance to the session's requests on the other within the delay", async () => {
