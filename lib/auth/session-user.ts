@@ -30,6 +30,8 @@ export function forgetSessionAccounts(userId: string): void {
   forgotten().set(userId, Date.now());
   const prefix = `${userId}:`;
   for (const key of accounts().keys()) if (key.startsWith(prefix)) accounts().delete(key);
+  // Reads already under way may have seen the old row: later requests must not join them.
+  for (const key of loads().keys()) if (key.startsWith(prefix)) loads().delete(key);
 }
 
 // When each account was last forgotten: a read that started before that may have seen the old row, so it
@@ -45,18 +47,22 @@ function accounts() {
 
 // Concurrent first requests of one session share one read.
 const globalForLoads = globalThis as unknown as { framevaultSessionLoads?: Map<string, Promise<User | null>> };
+function loads(): Map<string, Promise<User | null>> {
+  return (globalForLoads.framevaultSessionLoads ??= new Map());
+}
 function loadAccount(key: string, id: string, version: number): Promise<User | null> {
-  const loads = (globalForLoads.framevaultSessionLoads ??= new Map());
-  let load = loads.get(key);
+  let load = loads().get(key);
   if (!load) {
     const loadedAt = Date.now();
-    load = readAccount(id, version)
+    const started: Promise<User | null> = readAccount(id, version)
       .then((user) => {
         if ((forgotten().get(id) ?? 0) < loadedAt) accounts().set(key, { user, loadedAt });
         return user;
       })
-      .finally(() => loads.delete(key));
-    loads.set(key, load);
+      .finally(() => {
+        if (loads().get(key) === started) loads().delete(key);
+      });
+    loads().set(key, (load = started));
   }
   return load;
 }
