@@ -2,6 +2,7 @@ import { CopyObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ARCHIVE_POLICIES } from "@/lib/archive/defaults";
 import { BUCKET, ownerSql, testS3, testSql, waitForStatus, waitUntilProcessed } from "@/scripts/testing/backends";
+import { runLifecycle, type FinishedRun } from "@/scripts/testing/lifecycle";
 import { adminSignIn, apiUpload, newUser, type Session } from "@/scripts/testing/client";
 import { fakeJpeg, sha256 } from "@/scripts/testing/fixtures";
 
@@ -56,19 +57,8 @@ async function fileRow(fileId: string) {
 }
 
 /** "Run now", then the run's record once the workflow has finished it. */
-async function runArchive(): Promise<{ status: string; counts: Record<string, any> }> {
-  // A run started elsewhere (the authorisation matrix presses "run now" too) finishes first.
-  await waitForStatus(async () => {
-    const { body } = await admin.json("/api/v1/lifecycle/runs?kind=archive");
-    return String(body.runs.some((r: { status: string }) => r.status === "running"));
-  }, "false", 120_000);
-  const started = await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind: "archive" } });
-  expect(started.status, JSON.stringify(started.body)).toBe(202);
-  const runId = started.body.runId as string;
-  const status = await waitForStatus(async () => (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body.status, "succeeded", 120_000);
-  const run = (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body;
-  expect(status, JSON.stringify(run)).toBe("succeeded");
-  return run;
+function runArchive(): Promise<FinishedRun> {
+  return runLifecycle(admin, "archive");
 }
 
 async function download(session: Session, fileId: string) {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUCKET, testS3, testSql, waitForStatus, waitUntilProcessed } from "@/scripts/testing/backends";
+import { runLifecycle, type FinishedRun } from "@/scripts/testing/lifecycle";
 import { adminSignIn, apiUpload, newUser, type Session } from "@/scripts/testing/client";
 import { fakeJpeg } from "@/scripts/testing/fixtures";
 
@@ -17,18 +18,8 @@ beforeAll(async () => {
   admin = await adminSignIn();
 });
 
-async function runReconcile(): Promise<{ id: string; status: string; counts: Record<string, any> }> {
-  await waitForStatus(async () => {
-    const { body } = await admin.json("/api/v1/lifecycle/runs?kind=reconcile");
-    return String(body.runs.some((r: { status: string }) => r.status === "running" || r.status === "queued"));
-  }, "false", 120_000);
-  const started = await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind: "reconcile", graceHours: 0 } });
-  expect(started.status, JSON.stringify(started.body)).toBe(202);
-  const runId = started.body.runId as string;
-  const status = await waitForStatus(async () => (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body.status, "succeeded", 120_000);
-  const run = (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body;
-  expect(status, JSON.stringify(run)).toBe("succeeded");
-  return run;
+function runReconcile(): Promise<FinishedRun> {
+  return runLifecycle(admin, "reconcile", { graceHours: 0 });
 }
 
 async function exists(key: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ownerSql, testSql, waitForStatus, waitUntilProcessed } from "@/scripts/testing/backends";
+import { ownerSql, testSql, waitUntilProcessed } from "@/scripts/testing/backends";
+import { runLifecycle, type FinishedRun } from "@/scripts/testing/lifecycle";
 import { adminSignIn, apiUpload, newUser, type Session } from "@/scripts/testing/client";
 import { fakeJpeg } from "@/scripts/testing/fixtures";
 
@@ -46,18 +47,8 @@ async function inTrash(fileId: string): Promise<boolean> {
 }
 
 /** "Run now" for retention, then the run's record once the workflow has finished it. */
-async function runRetention(): Promise<{ status: string; counts: Record<string, any> }> {
-  await waitForStatus(async () => {
-    const { body } = await admin.json("/api/v1/lifecycle/runs?kind=retention");
-    return String(body.runs.some((r: { status: string }) => r.status === "running" || r.status === "queued"));
-  }, "false", 120_000);
-  const started = await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind: "retention" } });
-  expect(started.status, JSON.stringify(started.body)).toBe(202);
-  const runId = started.body.runId as string;
-  const status = await waitForStatus(async () => (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body.status, "succeeded", 120_000);
-  const run = (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body;
-  expect(status, JSON.stringify(run)).toBe("succeeded");
-  return run;
+function runRetention(): Promise<FinishedRun> {
+  return runLifecycle(admin, "retention");
 }
 
 const rule = (r: Record<string, unknown>) => ({ enabled: true, destination: null, action: "delete", ...r });

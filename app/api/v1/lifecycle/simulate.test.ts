@@ -3,7 +3,8 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ARCHIVE_POLICIES } from "@/lib/archive/defaults";
 import { fileLifecycle, lifecycleSimulation } from "@/lib/openapi/responses";
-import { BUCKET, ownerSql, testS3, testSql, waitForStatus } from "@/scripts/testing/backends";
+import { BUCKET, ownerSql, testS3, testSql } from "@/scripts/testing/backends";
+import { runLifecycle, type FinishedRun } from "@/scripts/testing/lifecycle";
 import { adminSignIn, newUser, type Session } from "@/scripts/testing/client";
 
 // The retention simulator (issue 9 item 5) against the real app, Postgres, Ceph RGW and the local Inngest runner:
@@ -68,18 +69,8 @@ async function seed(ownerId: string) {
   })))}`;
 }
 
-async function run(kind: "archive" | "retention"): Promise<{ status: string; counts: Record<string, any> }> {
-  await waitForStatus(async () => {
-    const { body } = await admin.json(`/api/v1/lifecycle/runs?kind=${kind}`);
-    return String(body.runs.some((r: { status: string }) => r.status === "running" || r.status === "queued"));
-  }, "false", 120_000);
-  const started = await admin.json("/api/v1/lifecycle/runs", { method: "POST", body: { kind } });
-  expect(started.status, JSON.stringify(started.body)).toBe(202);
-  const runId = started.body.runId as string;
-  const status = await waitForStatus(async () => (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body.status, "succeeded", 240_000);
-  const body = (await admin.json(`/api/v1/lifecycle/runs/${runId}`)).body;
-  expect(status, JSON.stringify(body)).toBe("succeeded");
-  return body;
+function run(kind: "archive" | "retention"): Promise<FinishedRun> {
+  return runLifecycle(admin, kind, { timeoutMs: 240_000 });
 }
 
 async function rowCounts() {
