@@ -15,6 +15,26 @@ async function shots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+/** Uploads a small photo from `camera` through the API and returns its id. */
+async function uploadFromCamera(page: Page, name: string, camera: string, size: number): Promise<string> {
+  const res = await page.request.post("/api/v1/files/upload", {
+    headers: write,
+    multipart: { file: { name, mimeType: "image/jpeg", buffer: fakeJpeg(size) }, metadata: JSON.stringify({ cameraId: camera }) },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()).fileId;
+}
+
+/** Adds an enabled rule for `camera` on the Retention page (not saved). */
+async function addCameraRule(page: Page, name: string, camera: string, days: number): Promise<void> {
+  await page.getByRole("button", { name: "Add rule" }).click();
+  const rule = page.getByTestId("retention-rule").last();
+  await rule.getByRole("checkbox").check();
+  await rule.getByLabel(/Name of rule/).fill(name);
+  await rule.getByLabel("Camera", { exact: true }).fill(camera);
+  await rule.getByLabel("Keep (days)").fill(String(days));
+}
+
 /** Files the simulator shows going to the trash on day 1 (no row for the day: none). */
 async function dayOneTrash(page: Page): Promise<number> {
   const cell = page.getByTestId("simulator").locator('[data-testid="sim-day"][data-day="1"] td[data-label="To the trash"]');
@@ -26,21 +46,11 @@ async function dayOneTrash(page: Page): Promise<number> {
 test("an admin adds a camera retention rule, holds a file, runs retention, and the file page shows the hold", async ({ page }) => {
   await signIn(page);
   const camera = `e2e-cam-${Date.now().toString(36)}`;
-  const res = await page.request.post("/api/v1/files/upload", {
-    headers: write,
-    multipart: { file: { name: "e2e-held.jpg", mimeType: "image/jpeg", buffer: fakeJpeg(3000) }, metadata: JSON.stringify({ cameraId: camera }) },
-  });
-  expect(res.status()).toBe(201);
-  const { fileId } = await res.json();
+  const fileId = await uploadFromCamera(page, "e2e-held.jpg", camera, 3000);
 
   await navigate(page, "Retention");
   await expect(page.getByRole("heading", { name: "Retention", level: 1 })).toBeVisible();
-  await page.getByRole("button", { name: "Add rule" }).click();
-  const rule = page.getByTestId("retention-rule").last();
-  await rule.getByRole("checkbox").check();
-  await rule.getByLabel(/Name of rule/).fill("Gate camera: 7 days");
-  await rule.getByLabel("Camera", { exact: true }).fill(camera);
-  await rule.getByLabel("Keep (days)").fill("7");
+  await addCameraRule(page, "Gate camera: 7 days", camera, 7);
   await page.getByTestId("save-rules").click();
   await expect(page.getByText(/Saved \d+ rules?\./)).toBeVisible();
 
@@ -73,23 +83,13 @@ test("an admin adds a camera retention rule, holds a file, runs retention, and t
 test("an admin tries a draft retention rule in the simulator before saving it, and nothing is saved", async ({ page }) => {
   await signIn(page);
   const camera = `e2e-sim-${Date.now().toString(36)}`;
-  const res = await page.request.post("/api/v1/files/upload", {
-    headers: write,
-    multipart: { file: { name: "e2e-sim.jpg", mimeType: "image/jpeg", buffer: fakeJpeg(4000) }, metadata: JSON.stringify({ cameraId: camera }) },
-  });
-  expect(res.status()).toBe(201);
-  const { fileId } = await res.json();
+  const fileId = await uploadFromCamera(page, "e2e-sim.jpg", camera, 4000);
 
   await navigate(page, "Retention");
   await expect(page.getByTestId("simulator").getByText("No simulation yet")).toBeVisible();
   const saved = await page.getByTestId("retention-rule").count();
   // A draft: this camera's files kept one day, then trashed. Not saved.
-  await page.getByRole("button", { name: "Add rule" }).click();
-  const rule = page.getByTestId("retention-rule").last();
-  await rule.getByRole("checkbox").check();
-  await rule.getByLabel(/Name of rule/).fill("Draft: one day");
-  await rule.getByLabel("Camera", { exact: true }).fill(camera);
-  await rule.getByLabel("Keep (days)").fill("1");
+  await addCameraRule(page, "Draft: one day", camera, 1);
 
   const simulator = page.getByTestId("simulator");
   await simulator.getByTestId("sim-days").fill("90");
