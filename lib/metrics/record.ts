@@ -13,6 +13,12 @@ const httpDuration = histogram(
   SECONDS_BUCKETS,
 );
 
+// Requests server.mjs handed straight to a route handler (lib/api/fast-lane.mjs), read from the lane at each scrape.
+gauge("framevault_http_fast_lane_requests", "API requests answered through the fast lane (route handler without Next.js's router) since the process started.", [], (g) => {
+  const lane = (globalThis as Record<symbol, { served: number } | null | undefined>)[Symbol.for("framevault.fastLane")];
+  g.set(lane?.served ?? 0);
+});
+
 /** `route` is the route's template (`/api/v1/files/[id]`), never the concrete path. */
 export function recordHttpRequest(route: string, method: string, status: number, seconds: number): void {
   const labels = { route, method, status: String(status) };
