@@ -125,7 +125,7 @@ try {
       await run();
     } catch (err) {
       exitCode = 1;
-      log(`${name} failed: ${(err as Error).stack ?? err}`);
+      log(`${name} failed: ${(err as Error).stack ?? err}${(err as Error).cause ? ` (cause: ${String((err as { cause?: { stack?: string } }).cause?.stack ?? (err as Error).cause)})` : ""}`);
       rows.push({ operation: name, framevault: `failed: ${(err as Error).message}`, baseline: "", ratio: "", goal: "", met: "no" });
       // A scenario that failed while holding workflow events must not defer the next one's processing.
       ctx.gate.pass();

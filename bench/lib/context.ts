@@ -56,7 +56,20 @@ export function browserHeaders(ctx: BenchContext, extra: Record<string, string> 
 export async function apiUpload(ctx: BenchContext, name: string, bytes: Uint8Array): Promise<string> {
   const form = new FormData();
   form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "image/jpeg" }), name);
-  const res = await expectStatus(await fetch(`${ctx.base}/api/v1/files/upload`, { method: "POST", headers: apiHeaders(ctx), body: form }), 201);
+  const send = () => fetch(`${ctx.base}/api/v1/files/upload`, { method: "POST", headers: apiHeaders(ctx), body: form });
+  let answer: Response;
+  try {
+    answer = await send();
+  } catch (err) {
+    // Node's fetch (undici) closes a connection whose answer came while it was still finishing the body of a large
+    // request, and now and then puts the next request on that same closing connection: EPIPE before a byte reaches
+    // the server (the app logs no such request). That request is sent again, once, on a new connection.
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code !== "EPIPE" && code !== "ECONNRESET") throw err;
+    ctx.log(`${name}: ${code} on a reused connection before the request reached the app; sent again`);
+    answer = await send();
+  }
+  const res = await expectStatus(answer, 201);
   return ((await res.json()) as { fileId: string }).fileId;
 }
 

@@ -204,7 +204,7 @@ export async function createFastLane({ dir, port, log }) {
         method,
         headers,
         signal: abort.signal,
-        ...(hasBody ? { body: requestBody(req), duplex: "half" } : {}),
+        ...(hasBody ? { body: requestBody(req, res), duplex: "half" } : {}),
       });
     } catch {
       return nextFallback(req, res);
@@ -235,9 +235,18 @@ export function setFastLaneFallback(fn) {
   fallback = fn;
 }
 
-/** The request body as a web stream, read from the socket as the handler pulls it (paused while nobody reads). */
-function requestBody(req) {
+/**
+ * The request body as a web stream, read from the socket as the handler pulls it (paused while nobody reads).
+ * Once the answer is sent, whatever the handler left unread (a refused body, a form's epilogue) is read and
+ * dropped, as Node.js does for a request nobody consumed: a request left paused would stall its kept-alive
+ * connection, and the client's next request on it would never be read.
+ */
+function requestBody(req, res) {
   let finished = false;
+  res.once("finish", () => {
+    finished = true;
+    req.resume();
+  });
   return new ReadableStream(
     {
       start(controller) {
