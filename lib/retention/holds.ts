@@ -86,10 +86,12 @@ export async function listLegalHolds(_ctx: ServiceContext, query: z.infer<typeof
   const rows = await getDb()
     .select({
       hold: legalHolds,
+      // Qualified by hand: drizzle writes a lone column of the query's one table unqualified, and inside this
+      // subquery "camera_id" would then be the file's own column (every file with a camera counted).
       files: sql<number>`(select count(*)::int from files f where
-        (${legalHolds.scope} = 'file' and f.id = ${legalHolds.fileId})
-        or (${legalHolds.scope} = 'camera' and f.camera_id = ${legalHolds.cameraId})
-        or (${legalHolds.scope} = 'event' and f.event_id = ${legalHolds.eventId}))`,
+        (legal_holds.scope = 'file' and f.id = legal_holds.file_id)
+        or (legal_holds.scope = 'camera' and f.camera_id = legal_holds.camera_id)
+        or (legal_holds.scope = 'event' and f.event_id = legal_holds.event_id))`,
     })
     .from(legalHolds)
     .where(and(status, query.fileId ? eq(legalHolds.fileId, query.fileId) : undefined))

@@ -136,6 +136,10 @@ describe("a camera rule, legal holds and the retention run", () => {
 
     const listed = await admin.json("/api/v1/legal-holds");
     expect(listed.body.holds.map((h: { id: string }) => h.id)).toEqual(expect.arrayContaining([fileHold.body.id, eventHold.body.id]));
+    // Each hold's count is of the files it covers: the file, and the event's two (the late one included).
+    const listedFiles = (id: string) => listed.body.holds.find((h: { id: string }) => h.id === id).files;
+    expect(listedFiles(fileHold.body.id)).toBe(1);
+    expect(listedFiles(eventHold.body.id)).toBe(2);
 
     const run = await runRetention();
     expect(await inTrash(f.old)).toBe(true);
