@@ -93,7 +93,7 @@ export async function floorRate(ctx: BenchContext): Promise<void> {
       await res.arrayBuffer();
     });
     ctx.add({
-      operation: `floor: \`GET /api/health/live\` (no I/O: Next's routing alone), c${CONCURRENCY}`,
+      operation: `floor: \`GET /api/health/live\` (no I/O: the request path alone), c${CONCURRENCY}`,
       framevault: `${describe(app)}; one at a time p50 ${fmt.ms(percentile(single.latenciesMs, 50))}`,
       baseline: `bare node:http, same JSON ${fmt.rate(raw.perSecond, "req/s")}; one at a time p50 ${fmt.ms(percentile(rawSingle.latenciesMs, 50))}`,
       ratio: fmt.ratio(app.perSecond, raw.perSecond),
