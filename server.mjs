@@ -8,7 +8,7 @@ import { pipeline } from "node:stream";
 import next from "next";
 import { pino } from "pino";
 import { isDraining, startDraining } from "./lib/api/drain.mjs";
-import { createFastLane, setFastLaneFallback } from "./lib/api/fast-lane.mjs";
+import { createFastLane } from "./lib/api/fast-lane.mjs";
 import { acceptNodeBodies, claimNodeBody, CONTENT_LENGTH_HEADER, NODE_BODY_HEADER, SOCKET_ADDRESS_HEADER } from "./lib/api/internal-headers.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -31,8 +31,9 @@ acceptNodeBodies();
 
 // API requests skip Next.js's router in a production build (lib/api/fast-lane.mjs says how and why);
 // API_FAST_LANE=off sends every request through Next.js (read here: this file runs outside the app's modules).
-const fastLane = dev || process.env.API_FAST_LANE === "off" ? null : await createFastLane({ dir: import.meta.dirname, port, log });
-setFastLaneFallback((req, res) => void handle(req, res));
+const fastLane =
+  dev || process.env.API_FAST_LANE === "off" ? null : await createFastLane({ dir: import.meta.dirname, port, log, fallback: (req, res) => void handle(req, res) });
+// Read by the framevault_http_fast_lane_requests metric (lib/metrics/record.ts).
 globalThis[Symbol.for("framevault.fastLane")] = fastLane;
 
 // Requests not yet answered to their last byte: a drain waits for them.

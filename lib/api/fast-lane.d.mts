@@ -18,5 +18,9 @@ export interface FastLane {
   readonly served: number;
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
-export function createFastLane(opts: { dir: string; port: number; log: { warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void } }): Promise<FastLane | null>;
-export function setFastLaneFallback(fn: (req: IncomingMessage, res: ServerResponse) => void): void;
+export function createFastLane(opts: {
+  dir: string;
+  port: number;
+  log: { warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
+  fallback: (req: IncomingMessage, res: ServerResponse) => void;
+}): Promise<FastLane | null>;

@@ -83,9 +83,10 @@ export function matchRoute(routes, pathname) {
 
 /**
  * The fast lane for a production build in `dir` (call after `app.prepare()`), or null when there is none to serve from (dev, no build).
- * `handle(req, res)` returns false for a request it leaves to Next.js, and otherwise answers it.
+ * `handle(req, res)` returns false for a request it leaves to Next.js, and otherwise answers it; `fallback(req, res)`
+ * is Next.js's handler, for the few requests the lane can only leave to it once it has started on them.
  */
-export async function createFastLane({ dir, port, log }) {
+export async function createFastLane({ dir, port, log, fallback }) {
   // Loaded only now, after Next.js has prepared: next/server needs the AsyncLocalStorage global it installs.
   const { NextRequest } = await import("next/server.js");
   const require = createRequire(path.join(dir, "package.json"));
@@ -111,22 +112,26 @@ export async function createFastLane({ dir, port, log }) {
   const rules = headerRules.map((r) => ({ regex: new RegExp(r.regex), headers: r.headers }));
   const routes = apiRoutes(appPaths);
   const compress = compression();
-  /** Route file → its compiled module's handlers, loaded once (the same module instances Next.js uses). */
+  /**
+   * Route file → its compiled module's handlers (the same module instances Next.js uses), loaded once, and the
+   * methods it exports once known.
+   */
   const modules = new Map();
-  const handlersOf = (file) => {
-    let loaded = modules.get(file);
-    if (!loaded) {
-      loaded = (async () => {
-        const mod = require(path.join(dir, ".next", "server", file));
-        const routeModule = mod.routeModule;
+  const moduleOf = (file) => {
+    let entry = modules.get(file);
+    if (!entry) {
+      entry = { methods: undefined, handlers: undefined };
+      entry.handlers = (async () => {
+        const routeModule = require(path.join(dir, ".next", "server", file)).routeModule;
         if (typeof routeModule?.ensureUserland === "function") await routeModule.ensureUserland();
         const userland = routeModule?.userland;
         if (!userland || typeof userland !== "object") throw new Error(`no route handlers in ${file}`);
+        entry.methods = new Set(Object.keys(userland).filter((m) => /^[A-Z]+$/.test(m) && typeof userland[m] === "function"));
         return userland;
       })();
-      modules.set(file, loaded);
+      modules.set(file, entry);
     }
-    return loaded;
+    return entry;
   };
   let served = 0;
 
@@ -151,9 +156,8 @@ export async function createFastLane({ dir, port, log }) {
       const method = (req.method ?? "GET").toUpperCase();
       const host = req.headers.host;
       if (!host || /[\s/\\?#@]/.test(host)) return false;
-      const known = modules.get(match.route.file);
       // A route whose module is loaded and does not export this method: Next.js's own HEAD/OPTIONS/405 answer.
-      if (known?.methods && !known.methods.has(method)) return false;
+      if (modules.get(match.route.file)?.methods?.has(method) === false) return false;
       void serve(req, res, match, method, pathname, host);
       return true;
     },
@@ -162,18 +166,14 @@ export async function createFastLane({ dir, port, log }) {
   async function serve(req, res, match, method, pathname, host) {
     let userland;
     try {
-      userland = await handlersOf(match.route.file);
+      userland = await moduleOf(match.route.file).handlers;
     } catch (err) {
       log.error({ err: String(err), route: match.route.pattern }, "API fast lane: route module failed to load");
       return writeError(res);
     }
-    const entry = modules.get(match.route.file);
-    entry.methods ??= new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof userland[m] === "function"));
     const handler = userland[method];
-    if (typeof handler !== "function") {
-      // First request to this route, for a method it does not export: Next.js answers (HEAD/OPTIONS/405).
-      return nextFallback(req, res);
-    }
+    // The first request to this route, for a method it does not export: Next.js answers (HEAD/OPTIONS/405).
+    if (typeof handler !== "function") return fallback(req, res);
     served += 1;
     // Next.js fills these in for the handler when the client (or a proxy) did not send them.
     const encrypted = Boolean(req.socket && req.socket.encrypted);
@@ -207,7 +207,7 @@ export async function createFastLane({ dir, port, log }) {
         ...(hasBody ? { body: requestBody(req, res), duplex: "half" } : {}),
       });
     } catch {
-      return nextFallback(req, res);
+      return fallback(req, res);
     }
     let response;
     try {
@@ -222,17 +222,6 @@ export async function createFastLane({ dir, port, log }) {
     }
     await writeResponse(res, response, method);
   }
-
-  function nextFallback(req, res) {
-    // Set lazily by server.mjs: the request goes to Next.js as if the lane had never looked at it.
-    return fallback?.(req, res);
-  }
-}
-
-let fallback;
-/** server.mjs: where requests go that the lane, once it has looked at them, leaves to Next.js. */
-export function setFastLaneFallback(fn) {
-  fallback = fn;
 }
 
 /**
