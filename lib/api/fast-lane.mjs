@@ -158,7 +158,11 @@ export async function createFastLane({ dir, port, log, fallback }) {
       if (!host || /[\s/\\?#@]/.test(host)) return false;
       // A route whose module is loaded and does not export this method: Next.js's own HEAD/OPTIONS/405 answer.
       if (modules.get(match.route.file)?.methods?.has(method) === false) return false;
-      void serve(req, res, match, method, pathname, host);
+      serve(req, res, match, method, pathname, host).catch((err) => {
+        // Nothing may escape as an unhandled rejection (it would end the process): log it and answer 500.
+        log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), route: match.route.pattern }, "API fast lane: request failed");
+        writeError(res);
+      });
       return true;
     },
   };
@@ -207,7 +211,9 @@ export async function createFastLane({ dir, port, log, fallback }) {
         ...(hasBody ? { body: requestBody(req, res), duplex: "half" } : {}),
       });
     } catch {
-      return fallback(req, res);
+      // The request already has the lane's headers and body reader, so it cannot go on to Next.js now; Next.js
+      // would have failed to build the same request.
+      return writeError(res, 400, "bad_request", "The HTTP request is malformed.");
     }
     let response;
     try {
@@ -314,10 +320,12 @@ async function writeResponse(res, response, method) {
   }
 }
 
-function writeError(res) {
+/** The API's error envelope, when nothing else can answer; a response already under way is cut off instead. */
+function writeError(res, status = 500, code = "internal_error", message = "Something went wrong.") {
+  if (res.writableEnded) return;
   if (res.headersSent) return res.destroy();
-  const body = JSON.stringify({ error: { code: "internal_error", message: "Something went wrong." } });
-  res.statusCode = 500;
+  const body = JSON.stringify({ error: { code, message } });
+  res.statusCode = status;
   res.setHeader("content-type", "application/json");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.end(body);
