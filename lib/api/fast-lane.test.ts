@@ -2,11 +2,10 @@
 // instance of the same build with API_FAST_LANE=off serves them through Next.js's router. The same requests
 // must get the same answers from both (status, headers, body), and the lane must really be in use.
 import { randomUUID } from "node:crypto";
-import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRoutes, matchRoute } from "@/lib/api/fast-lane.mjs";
-import { adminSignIn, apiUpload, BASE_URL, sessionFromCookie, type Session } from "@/scripts/testing/client";
+import { adminSignIn, apiUpload, BASE_URL, rawExchange as exchange, sessionFromCookie, type Session } from "@/scripts/testing/client";
 import { makeJpeg } from "@/scripts/testing/fixtures";
 import { metricSample, scrapeMetrics } from "@/scripts/testing/metrics";
 import { startSecondApp, type SecondApp } from "@/scripts/testing/second-app";
@@ -48,20 +47,6 @@ describe("the fast lane's route table", () => {
     expect(pattern("/api/v1/things")).toBe("/api/v1/things");
   });
 });
-
-/** One raw HTTP exchange (no client-side decompression or redirects), so headers compare as sent. */
-function exchange(base: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-    const req = request(new URL(path, base), { method: init.method ?? "GET", headers: init.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(init.body);
-  });
-}
 
 /** Headers that differ between any two answers (time, ids, the connection) are left out of the comparison. */
 const VARYING = new Set(["date", "x-request-id", "keep-alive", "connection", "etag", "last-modified"]);

@@ -1,22 +1,11 @@
 // JSON answers carry their length: small ones go out as they are (no chunking, no gzip of a 60-byte body),
 // large ones are still compressed for clients that ask.
-import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { BASE_URL } from "@/scripts/testing/client";
+import { BASE_URL, rawExchange } from "@/scripts/testing/client";
 
-function rawGet(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, BASE_URL), { headers: { "accept-encoding": "gzip" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+/** A GET that accepts gzip, read raw. */
+const rawGet = (path: string) => rawExchange(BASE_URL, path, { headers: { "accept-encoding": "gzip" } });
 
 describe("JSON responses", () => {
   it("state the length of a small body and send it uncompressed", async () => {

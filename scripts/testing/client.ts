@@ -1,5 +1,6 @@
 // Test helpers that talk to the running app over HTTP, exactly as an external client (or curl) would.
 import { randomUUID } from "node:crypto";
+import { request } from "node:http";
 
 export const BASE_URL = process.env.FRAMEVAULT_BASE_URL ?? "http://127.0.0.1:3000";
 export const ADMIN = { email: process.env.FRAMEVAULT_ADMIN_EMAIL ?? "", password: process.env.FRAMEVAULT_ADMIN_PASSWORD ?? "" };
@@ -94,4 +95,22 @@ export async function apiUpload(
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append("file", new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
   return session.json("/api/v1/files/upload", { method: "POST", body: form });
+}
+
+/** One raw HTTP exchange (no client-side decompression or redirects), so status, headers and body are as sent. */
+export function rawExchange(
+  base: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { method: init.method ?? "GET", headers: init.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
 }
